@@ -1,0 +1,5 @@
+export * from './event-store.port';
+export * from './hashing';
+export * from './sqlite-event-store';
+export * from './esdb-event-store';
+export { mapWithConcurrency } from './concurrency';

@@ -1,0 +1,177 @@
+import { randomUUID } from 'node:crypto';
+import {
+  eventHash,
+  EventStore,
+  GENESIS_HASH,
+  NewEvent,
+  RecordedEvent,
+  WriteNotAppliedError,
+  WrongExpectedRevisionError,
+} from '@app/event-store';
+
+/**
+ * The one contract every event store adapter passes. Stream categories are unique per test so the
+ * suite can run against a shared server that already holds other events.
+ */
+export function eventStoreContract(name: string, open: () => Promise<EventStore>): void {
+  describe(`event store contract: ${name}`, () => {
+    let store: EventStore;
+    let category: string;
+    beforeEach(async () => {
+      store = await open();
+      category = `t${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+    });
+    afterEach(async () => store.close());
+
+    const stream = (id: string) => `${category}-${id}`;
+    const ev = (type: string, data: Record<string, unknown> = {}, id = randomUUID()): NewEvent => ({
+      id,
+      type,
+      data,
+      effectiveDate: '2025-07-21',
+      context: { userId: 'u-1', role: 'finance', correlationId: 'req-1', causationId: 'cmd-1' },
+    });
+
+    it('appends to a new stream and reads it back with revisions, metadata and a hash chain', async () => {
+      const result = await store.append(stream('a'), [ev('FundingAllocated', { amount: 10_080_000_000 }), ev('FundingRevised', { amount: 1 })], 'no_stream');
+      expect(result.nextRevision).toBe(1);
+      const events = await store.readStream(stream('a'));
+      expect(events.map((e) => [e.type, e.revision])).toEqual([['FundingAllocated', 0], ['FundingRevised', 1]]);
+      expect(events[1].position).toBe(result.position);
+      expect(events[0].data).toEqual({ amount: 10_080_000_000 });
+      expect(events[0].effectiveDate).toBe('2025-07-21');
+      expect(new Date(events[0].recordedAt).toISOString()).toBe(events[0].recordedAt);
+      expect(events[0].metadata).toMatchObject({ userId: 'u-1', role: 'finance', correlationId: 'req-1', causationId: 'cmd-1', schemaVersion: 1 });
+      expect(events[0].metadata.prevHash).toBe(GENESIS_HASH);
+      expect(events[1].metadata.prevHash).toBe(events[0].metadata.hash);
+      for (const e of events) expect(e.metadata.hash).toBe(eventHash(e.metadata.prevHash, e));
+    });
+
+    it('refuses a stale expected revision with a typed error and writes nothing', async () => {
+      await store.append(stream('b'), [ev('A')], 'no_stream');
+      await store.append(stream('b'), [ev('B')], 0);
+      await expect(store.append(stream('b'), [ev('C')], 0)).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+      await expect(store.append(stream('b'), [ev('C')], 'no_stream')).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+      await expect(store.append(stream('missing'), [ev('C')], 'stream_exists')).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+      await expect(store.append(stream('missing'), [ev('C')], 3)).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+      expect((await store.readStream(stream('b'))).map((e) => e.type)).toEqual(['A', 'B']);
+      expect(await store.readStream(stream('missing'))).toEqual([]);
+    });
+
+    it('accepts any and stream_exists and keeps the hash chain intact', async () => {
+      await store.append(stream('c'), [ev('A')], 'any');
+      await store.append(stream('c'), [ev('B')], 'stream_exists');
+      await store.append(stream('c'), [ev('C')], 'any');
+      const events = await store.readStream(stream('c'));
+      expect(events.map((e) => e.revision)).toEqual([0, 1, 2]);
+      expect(events[2].metadata.prevHash).toBe(events[1].metadata.hash);
+    });
+
+    it('treats re-appending the same event ids as a no-op that answers the first result', async () => {
+      const batch = [ev('A'), ev('B')];
+      const first = await store.append(stream('d'), batch, 'no_stream');
+      const again = await store.append(stream('d'), batch, 'no_stream');
+      expect(again).toEqual(first);
+      expect(await store.readStream(stream('d'))).toHaveLength(2);
+    });
+
+    it('reads the ledger forwards in pages from an exclusive position, filtered by category, in position order', async () => {
+      const other = `${category}x`;
+      await store.append(stream('e1'), [ev('A'), ev('B')], 'no_stream');
+      await store.append(`${other}-1`, [ev('X')], 'no_stream');
+      await store.append(stream('e2'), [ev('C')], 'no_stream');
+      await store.append(stream('e1'), [ev('D')], 1);
+
+      const all = await store.readAll({ maxCount: 10_000, categories: [category] });
+      expect(all.map((e) => e.type)).toEqual(['A', 'B', 'C', 'D']);
+      const positions = all.map((e) => e.position);
+      expect([...positions].sort()).toEqual(positions);
+      expect(new Set(positions).size).toBe(positions.length);
+      positions.forEach((p) => expect(store.isPosition(p)).toBe(true));
+
+      const page1 = await store.readAll({ maxCount: 2, categories: [category] });
+      const page2 = await store.readAll({ after: page1[1].position, maxCount: 2, categories: [category] });
+      expect([...page1, ...page2].map((e) => e.type)).toEqual(['A', 'B', 'C', 'D']);
+
+      const both = await store.readAll({ after: all[0].position, maxCount: 10_000, categories: [category, other] });
+      expect(both.map((e) => e.type)).toEqual(['B', 'X', 'C', 'D']);
+      expect((await store.headPosition())! >= all[3].position).toBe(true);
+    });
+
+    it('reads a stream only up to a ledger position or a recorded time', async () => {
+      const first = await store.append(stream('f'), [ev('A')], 'no_stream');
+      await store.append(stream('f'), [ev('B')], 0);
+      expect((await store.readStream(stream('f'), { toPosition: first.position })).map((e) => e.type)).toEqual(['A']);
+      expect(await store.readStream(stream('f'), { toRecordedAt: new Date('2000-01-01T00:00:00Z') })).toEqual([]);
+      expect(await store.readStream(stream('f'), { toRecordedAt: new Date(Date.now() + 60_000) })).toHaveLength(2);
+    });
+
+    it('reads several streams at once', async () => {
+      await store.append(stream('g1'), [ev('A')], 'no_stream');
+      await store.append(stream('g2'), [ev('B'), ev('C')], 'no_stream');
+      const read = await store.readStreams([stream('g1'), stream('g2'), stream('g3')]);
+      expect(read.get(stream('g1'))!.map((e) => e.type)).toEqual(['A']);
+      expect(read.get(stream('g2'))!.map((e) => e.type)).toEqual(['B', 'C']);
+      expect(read.get(stream('g3'))).toEqual([]);
+    });
+
+    it('appends to several streams; a failed lead write writes nothing', async () => {
+      await store.append(stream('h1'), [ev('A')], 'no_stream');
+      const ok = await store.appendMany([
+        { streamName: stream('h1'), expectedRevision: 0, events: [ev('B')] },
+        { streamName: stream('h2'), expectedRevision: 'no_stream', events: [ev('C')] },
+      ]);
+      expect(ok.every((o) => o.ok)).toBe(true);
+
+      const stale = await store.appendMany([
+        { streamName: stream('h1'), expectedRevision: 0, events: [ev('X')] },
+        { streamName: stream('h3'), expectedRevision: 'no_stream', events: [ev('Y')] },
+      ]);
+      expect(stale[0]).toMatchObject({ ok: false });
+      expect((stale[0] as { error: Error }).error).toBeInstanceOf(WrongExpectedRevisionError);
+      expect((stale[1] as { error: Error }).error).toBeInstanceOf(WriteNotAppliedError);
+      expect(await store.readStream(stream('h3'))).toEqual([]);
+      expect(await store.readStream(stream('h1'))).toHaveLength(2);
+    });
+
+    it('reports a failed later write of appendMany and leaves its stream untouched', async () => {
+      await store.append(stream('i2'), [ev('A')], 'no_stream');
+      const outcomes = await store.appendMany([
+        { streamName: stream('i1'), expectedRevision: 'no_stream', events: [ev('L')] },
+        { streamName: stream('i2'), expectedRevision: 'no_stream', events: [ev('B')] },
+      ]);
+      expect(outcomes[1].ok).toBe(false);
+      expect(await store.readStream(stream('i2'))).toHaveLength(1);
+    });
+
+    it('subscribes after a position: catches up without that position, then delivers live events', async () => {
+      await store.append(stream('j'), [ev('A'), ev('B')], 'no_stream');
+      const [a] = await store.readStream(stream('j'));
+      const seen: RecordedEvent[] = [];
+      const sub = store.subscribe({ after: a.position, categories: [category] }, (e) => {
+        seen.push(e);
+      });
+      await sub.caughtUp;
+      await store.append(stream('j'), [ev('C')], 1);
+      await waitFor(() => seen.length >= 2);
+      await sub.stop();
+      expect(seen.map((e) => e.type)).toEqual(['B', 'C']);
+      await store.append(stream('j'), [ev('D')], 2);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(seen.map((e) => e.type)).toEqual(['B', 'C']);
+    });
+
+    it('rejects strings that are not positions of this store', () => {
+      expect(store.isPosition('not-a-position')).toBe(false);
+      expect(store.isPosition('{"$gt":""}')).toBe(false);
+    });
+  });
+}
+
+async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const start = Date.now();
+  while (!condition()) {
+    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
