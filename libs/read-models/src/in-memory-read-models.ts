@@ -1,0 +1,84 @@
+import { assertScalar, Condition, Doc, DocChange, FindQuery, isRange, Page, ReadModels, Scalar } from './read-store.port';
+
+/**
+ * Read models held in memory: the third target of the projections, for point-in-time reports (replay
+ * up to a cut-off, nothing written) and for tests of projections.
+ */
+export class InMemoryReadModels implements ReadModels {
+  private readonly collections = new Map<string, Map<string, Doc>>();
+  private readonly checkpoints = new Map<string, string>();
+
+  constructor(readonly generation = 0) {}
+
+  private coll(name: string): Map<string, Doc> {
+    let c = this.collections.get(name);
+    if (!c) this.collections.set(name, (c = new Map()));
+    return c;
+  }
+
+  async get(collection: string, id: string): Promise<Doc | undefined> {
+    const doc = this.coll(collection).get(id);
+    return doc ? structuredClone(doc) : undefined;
+  }
+
+  async getMany(collection: string, ids: readonly string[]): Promise<Map<string, Doc>> {
+    const out = new Map<string, Doc>();
+    for (const id of ids) {
+      const doc = this.coll(collection).get(id);
+      if (doc) out.set(id, structuredClone(doc));
+    }
+    return out;
+  }
+
+  async find(collection: string, query: FindQuery = {}): Promise<Page> {
+    const filter = Object.entries(query.filter ?? {});
+    const matching = [...this.coll(collection).values()].filter((doc) => filter.every(([f, c]) => matches(fieldOf(doc, f), c)));
+    const sort = [...(query.sort ?? []), ['id', 1] as const];
+    matching.sort((a, b) => {
+      for (const [f, d] of sort) {
+        const cmp = compare(fieldOf(a, f), fieldOf(b, f));
+        if (cmp !== 0) return cmp * d;
+      }
+      return 0;
+    });
+    const start = query.skip ?? 0;
+    const items = matching.slice(start, query.limit === undefined ? undefined : start + query.limit);
+    return { items: items.map((d) => structuredClone(d)), total: matching.length };
+  }
+
+  async commit(projection: string, changes: readonly DocChange[], checkpoint: string): Promise<void> {
+    for (const c of changes) {
+      if (c.doc) this.coll(c.collection).set(c.id, structuredClone({ ...c.doc, id: c.id }));
+      else this.coll(c.collection).delete(c.id);
+    }
+    this.checkpoints.set(projection, checkpoint);
+  }
+
+  async checkpoint(projection: string): Promise<string | undefined> {
+    return this.checkpoints.get(projection);
+  }
+}
+
+function fieldOf(doc: Doc, path: string): unknown {
+  return path.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), doc);
+}
+
+function compare(a: unknown, b: unknown): number {
+  if (a === b) return 0;
+  if (a === undefined || a === null) return -1;
+  if (b === undefined || b === null) return 1;
+  return (a as Scalar)! < (b as Scalar)! ? -1 : 1;
+}
+
+function matches(value: unknown, condition: Condition): boolean {
+  if (condition === null || typeof condition !== 'object') return value === assertScalar(condition) || (condition === null && value === undefined);
+  if (!isRange(condition)) return condition.in.includes(value as Scalar);
+  const v = value as NonNullable<Scalar>;
+  if (value === undefined || value === null) return false;
+  return (
+    (condition.gte === undefined || v >= (condition.gte as NonNullable<Scalar>)) &&
+    (condition.gt === undefined || v > (condition.gt as NonNullable<Scalar>)) &&
+    (condition.lte === undefined || v <= (condition.lte as NonNullable<Scalar>)) &&
+    (condition.lt === undefined || v < (condition.lt as NonNullable<Scalar>))
+  );
+}

@@ -1,0 +1,116 @@
+import { ReadModelSchema, ReadStore } from '@app/read-models';
+
+export const contractSchema: ReadModelSchema = {
+  workers: { indexes: [['regionCode', 'status'], ['enrolledOn']] },
+  regions: { indexes: [] },
+};
+
+/** The one contract every read store adapter passes. Each test opens a fresh, empty store. */
+export function readStoreContract(name: string, open: () => Promise<ReadStore>): void {
+  describe(`read store contract: ${name}`, () => {
+    let store: ReadStore;
+    beforeEach(async () => {
+      store = await open();
+    });
+    afterEach(async () => store.close());
+
+    const worker = (id: string, regionCode: string, status: string, enrolledOn: string, paidMonths: number) => ({
+      collection: 'workers',
+      id,
+      doc: { id, regionCode, status, enrolledOn, paidMonths, nested: { sex: id.endsWith('f') ? 'F' : 'M' } },
+    });
+
+    async function seed() {
+      const models = await store.active();
+      await models.commit(
+        'test',
+        [
+          worker('w1', '53.03', 'ACTIVE', '2025-07-07', 6),
+          worker('w2f', '53.03', 'EXITED', '2025-07-21', 2),
+          worker('w3', '53.01', 'ACTIVE', '2025-08-01', 5),
+          worker('w4f', '53.03', 'ACTIVE', '2026-01-01', 0),
+          { collection: 'regions', id: '53', doc: { id: '53', name: 'Nusa Tenggara Timur' } },
+        ],
+        'p-1',
+      );
+      return models;
+    }
+
+    it('stores documents by id and reads them back one by one and many at once', async () => {
+      const models = await seed();
+      expect(await models.get('regions', '53')).toEqual({ id: '53', name: 'Nusa Tenggara Timur' });
+      expect(await models.get('regions', '52')).toBeUndefined();
+      const many = await models.getMany('workers', ['w1', 'w3', 'nope']);
+      expect([...many.keys()].sort()).toEqual(['w1', 'w3']);
+      expect(many.get('w1')).toMatchObject({ regionCode: '53.03', paidMonths: 6, nested: { sex: 'M' } });
+    });
+
+    it('finds with equality, set and range filters, sorts, pages and counts', async () => {
+      const models = await seed();
+      const active = await models.find('workers', { filter: { regionCode: '53.03', status: 'ACTIVE' }, sort: [['enrolledOn', -1]] });
+      expect(active.items.map((d) => d.id)).toEqual(['w4f', 'w1']);
+      expect(active.total).toBe(2);
+      const inSet = await models.find('workers', { filter: { status: { in: ['EXITED', 'LAPSED'] } } });
+      expect(inSet.items.map((d) => d.id)).toEqual(['w2f']);
+      const range = await models.find('workers', { filter: { enrolledOn: { gte: '2025-07-21', lt: '2026-01-01' } }, sort: [['enrolledOn', 1]] });
+      expect(range.items.map((d) => d.id)).toEqual(['w2f', 'w3']);
+      const nested = await models.find('workers', { filter: { 'nested.sex': 'F' } });
+      expect(nested.items.map((d) => d.id)).toEqual(['w2f', 'w4f']);
+      const page2 = await models.find('workers', { sort: [['paidMonths', -1]], skip: 1, limit: 2 });
+      expect(page2.items.map((d) => d.id)).toEqual(['w3', 'w2f']);
+      expect(page2.total).toBe(4);
+      const numeric = await models.find('workers', { filter: { paidMonths: { gt: 4 } } });
+      expect(numeric.items.map((d) => d.id)).toEqual(['w1', 'w3']);
+    });
+
+    it('commits changes and the checkpoint together; a failure part-way writes nothing', async () => {
+      const models = await seed();
+      expect(await models.checkpoint('test')).toBe('p-1');
+      await expect(
+        models.commit('test', [worker('w5', '53.03', 'ACTIVE', '2026-02-01', 0), { collection: 'noSuchCollection', id: 'x', doc: { id: 'x' } }], 'p-2'),
+      ).rejects.toThrow();
+      expect(await models.get('workers', 'w5')).toBeUndefined();
+      expect(await models.checkpoint('test')).toBe('p-1');
+
+      await models.commit('test', [{ collection: 'workers', id: 'w1', doc: null }, worker('w3', '53.01', 'LAPSED', '2025-08-01', 5)], 'p-2');
+      expect(await models.get('workers', 'w1')).toBeUndefined();
+      expect(await models.get('workers', 'w3')).toMatchObject({ status: 'LAPSED' });
+      expect(await models.checkpoint('test')).toBe('p-2');
+      expect(await models.checkpoint('other')).toBeUndefined();
+    });
+
+    it('builds a fresh generation beside the active one and swaps it in atomically', async () => {
+      const old = await seed();
+      const fresh = await store.createGeneration();
+      expect(fresh.generation).not.toBe(old.generation);
+      expect((await fresh.find('workers')).total).toBe(0);
+      await fresh.commit('test', [worker('n1', '52.71', 'ACTIVE', '2025-06-01', 1)], 'p-9');
+      expect((await store.active()).generation).toBe(old.generation);
+      expect(await (await store.active()).get('workers', 'n1')).toBeUndefined();
+      await store.activate(fresh.generation);
+      const now = await store.active();
+      expect(now.generation).toBe(fresh.generation);
+      expect((await now.find('workers')).items.map((d) => d.id)).toEqual(['n1']);
+      expect(await now.checkpoint('test')).toBe('p-9');
+    });
+
+    it('keeps records outside the generations and stores each id once', async () => {
+      expect(await store.putRecordIfAbsent('idempotency', 'k1', { status: 201 })).toBe(true);
+      expect(await store.putRecordIfAbsent('idempotency', 'k1', { status: 409 })).toBe(false);
+      expect(await store.getRecord('idempotency', 'k1')).toEqual({ status: 201 });
+      await store.putRecord('jobs', 'j1', { state: 'running' });
+      await store.putRecord('jobs', 'j1', { state: 'done' });
+      expect(await store.getRecord('jobs', 'j1')).toEqual({ state: 'done' });
+      const fresh = await store.createGeneration();
+      await store.activate(fresh.generation);
+      expect(await store.getRecord('idempotency', 'k1')).toEqual({ status: 201 });
+    });
+
+    it('refuses operator objects and odd names instead of passing them to the database', async () => {
+      const models = await seed();
+      await expect(models.find('workers', { filter: { regionCode: { in: [{ $gt: '' }] } } as never })).rejects.toThrow();
+      await expect(models.find('workers', { filter: { '$where': 'x' } as never })).rejects.toThrow();
+      await expect(models.find('workers; DROP TABLE x', {})).rejects.toThrow();
+    });
+  });
+}
