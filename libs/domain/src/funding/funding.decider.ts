@@ -1,0 +1,118 @@
+import { Decider } from '../shared/decider';
+import { Conflict, NotFound, RuleViolation } from '../shared/errors';
+import { yearOf } from '../shared/calendar';
+import { formatRupiah } from '../shared/money';
+import { FundingCommand } from './funding.commands';
+import { FundingEvent, FundingSource } from './funding.events';
+
+export type AllocationState =
+  | { exists: false }
+  | {
+      exists: true;
+      allocationId: string;
+      regionCode: string;
+      fundingSource: FundingSource;
+      fiscalYear: number;
+      amount: number;
+      disbursed: number;
+      /** Batches paid from this allocation, so a release can never exceed what its batch took. */
+      batches: Record<string, { amount: number; released: number }>;
+    };
+
+/**
+ * An allocation never disburses more than its current amount (rule 3) and is never revised below what
+ * it has disbursed. Concurrency is the shell's: appends carry the expected revision.
+ */
+export const fundingDecider: Decider<FundingCommand, AllocationState, FundingEvent> = {
+  initialState: { exists: false },
+
+  decide(command, state) {
+    if (command.type === 'AllocateFunding') {
+      if (state.exists) throw new Conflict(`allocation ${command.allocationId} already exists`);
+      const { type: _type, ...data } = command;
+      return [{ type: 'FundingAllocated', data, effectiveDate: command.allocatedOn }];
+    }
+    if (!state.exists) throw new NotFound(`allocation ${command.allocationId} does not exist`);
+
+    switch (command.type) {
+      case 'ReviseFunding':
+        if (command.amount < state.disbursed) {
+          throw new RuleViolation(
+            `the new amount ${formatRupiah(command.amount)} is below what is already disbursed (${formatRupiah(state.disbursed)})`,
+          );
+        }
+        return [
+          {
+            type: 'FundingRevised',
+            data: {
+              allocationId: state.allocationId,
+              previousAmount: state.amount,
+              amount: command.amount,
+              reason: command.reason,
+              legalBasis: command.legalBasis,
+              revisedOn: command.revisedOn,
+            },
+            effectiveDate: command.revisedOn,
+          },
+        ];
+
+      case 'DisburseFunds': {
+        if (yearOf(command.period) !== state.fiscalYear) {
+          throw new RuleViolation(`period ${command.period} is outside the allocation's fiscal year ${state.fiscalYear}`);
+        }
+        if (state.batches[command.batchId]) throw new Conflict(`batch ${command.batchId} was already disbursed`);
+        const remaining = state.amount - state.disbursed;
+        if (command.amount > remaining) {
+          throw new RuleViolation(
+            `insufficient funds: the batch needs ${formatRupiah(command.amount)} but the allocation has ${formatRupiah(remaining)} left (shortfall ${formatRupiah(command.amount - remaining)})`,
+          );
+        }
+        const { type: _type, ...data } = command;
+        return [{ type: 'FundsDisbursed', data, effectiveDate: command.paidOn }];
+      }
+
+      case 'ReleaseFunds': {
+        const batch = state.batches[command.batchId];
+        if (!batch) throw new NotFound(`batch ${command.batchId} was not paid from allocation ${state.allocationId}`);
+        if (command.amount > batch.amount - batch.released) throw new RuleViolation('cannot release more than the batch took');
+        const { type: _type, ...data } = command;
+        return [{ type: 'FundsReleased', data, effectiveDate: command.releasedOn }];
+      }
+    }
+  },
+
+  evolve(state, event) {
+    switch (event.type) {
+      case 'FundingAllocated':
+        return {
+          exists: true,
+          allocationId: event.data.allocationId,
+          regionCode: event.data.regionCode,
+          fundingSource: event.data.fundingSource,
+          fiscalYear: event.data.fiscalYear,
+          amount: event.data.amount,
+          disbursed: 0,
+          batches: {},
+        };
+      case 'FundingRevised':
+        return state.exists ? { ...state, amount: event.data.amount } : state;
+      case 'FundsDisbursed':
+        return state.exists
+          ? {
+              ...state,
+              disbursed: state.disbursed + event.data.amount,
+              batches: { ...state.batches, [event.data.batchId]: { amount: event.data.amount, released: 0 } },
+            }
+          : state;
+      case 'FundsReleased': {
+        if (!state.exists) return state;
+        const batch = state.batches[event.data.batchId];
+        return {
+          ...state,
+          disbursed: state.disbursed - event.data.amount,
+          batches: { ...state.batches, [event.data.batchId]: { ...batch, released: batch.released + event.data.amount } },
+        };
+      }
+    }
+  },
+};

@@ -1,0 +1,43 @@
+import { DomainEvent } from '../shared/decider';
+
+/** Where the money comes from: APBD = regional budget; Dana Desa = village fund; APBN = national budget. */
+export const FUNDING_SOURCES = ['APBD_PROVINSI', 'APBD_KABUPATEN_KOTA', 'DANA_DESA', 'APBN', 'CSR', 'MANDIRI'] as const;
+export type FundingSource = (typeof FUNDING_SOURCES)[number];
+
+/** A budget line: region, source, fiscal year, whole rupiah, legal basis (e.g. a Pergub, a governor's regulation). */
+export type FundingAllocated = DomainEvent<
+  'FundingAllocated',
+  {
+    allocationId: string;
+    regionCode: string;
+    fundingSource: FundingSource;
+    fiscalYear: number;
+    amount: number;
+    programName: string;
+    legalBasis: string;
+    targetWorkers?: number;
+    allocatedOn: string;
+  }
+>;
+
+/** A revision of the total, e.g. in the APBD Perubahan (the mid-year budget amendment). */
+export type FundingRevised = DomainEvent<
+  'FundingRevised',
+  { allocationId: string; previousAmount: number; amount: number; reason: string; legalBasis: string; revisedOn: string }
+>;
+
+/** The allocation's side of a monthly contribution batch. */
+export type FundsDisbursed = DomainEvent<
+  'FundsDisbursed',
+  { allocationId: string; batchId: string; period: string; workerCount: number; amount: number; paidOn: string }
+>;
+
+/** The unused part of a batch returned to the allocation. */
+export type FundsReleased = DomainEvent<
+  'FundsReleased',
+  { allocationId: string; batchId: string; workerCount: number; amount: number; reason: string; releasedOn: string }
+>;
+
+export type FundingEvent = FundingAllocated | FundingRevised | FundsDisbursed | FundsReleased;
+
+export const allocationStream = (allocationId: string) => `allocation-${allocationId}`;
