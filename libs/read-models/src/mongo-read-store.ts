@@ -68,11 +68,12 @@ export class MongoReadStore implements ReadStore {
   }
 
   async activate(generation: number): Promise<void> {
+    const previous = await this.activeGeneration();
     await this.meta().updateOne({ _id: 'activeGeneration' }, { $set: { value: generation } });
     const collections = await this.db.listCollections({}, { nameOnly: true }).toArray();
     for (const { name } of collections) {
       const g = Number(/_g(\d+)$/.exec(name)?.[1]);
-      if (g && g < generation) await this.db.dropCollection(name);
+      if (g && g !== generation && g !== previous) await this.db.dropCollection(name);
     }
   }
 

@@ -53,7 +53,10 @@ export interface ReadStore {
   active(): Promise<ReadModels>;
   /** A fresh, empty generation for a rebuild. */
   createGeneration(): Promise<ReadModels>;
-  /** Makes the generation the one queries read, atomically, and drops older ones. */
+  /**
+   * Makes the generation the one queries read, atomically. The generation it replaces is kept (a query
+   * in flight may still read it) until the next swap; older ones are dropped.
+   */
   activate(generation: number): Promise<void>;
   /** Records outside the generations, kept across rebuilds (idempotency answers, jobs). */
   getRecord(namespace: string, id: string): Promise<Record<string, unknown> | undefined>;

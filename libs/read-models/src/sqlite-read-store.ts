@@ -75,6 +75,7 @@ export class SqliteReadStore implements ReadStore {
 
   async activate(generation: number): Promise<void> {
     this.db.transaction(() => {
+      const previous = this.activeGeneration();
       this.db.prepare("UPDATE meta SET value = ? WHERE key = 'activeGeneration'").run(String(generation));
       const tables = this.db
         .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'rm\\_g%' ESCAPE '\\'")
@@ -82,7 +83,7 @@ export class SqliteReadStore implements ReadStore {
         .map((t) => t.name);
       for (const t of tables) {
         const g = Number(/^rm_g(\d+)_/.exec(t)?.[1]);
-        if (g < generation) this.db.exec(`DROP TABLE ${t}`);
+        if (g !== generation && g !== previous) this.db.exec(`DROP TABLE ${t}`);
       }
     })();
   }

@@ -19,12 +19,14 @@ const allocate: AllocateFunding = {
   targetWorkers: 50_000,
   allocatedOn: '2026-01-02',
 };
-const allocated: FundingAllocated = { type: 'FundingAllocated', data: { ...allocate, type: undefined } as never, effectiveDate: '2026-01-02' };
-allocated.data = (({ type: _t, ...d }) => d)(allocate);
+const { type: _command, ...allocation } = allocate;
+const allocated: FundingAllocated = { type: 'FundingAllocated', data: allocation, effectiveDate: '2026-01-02' };
+
+const ref = { allocationId: 'a-ntt-2026', regionCode: '53', fundingSource: 'APBD_PROVINSI' as const, fiscalYear: 2026 };
 
 const disbursed = (batchId: string, amount: number): FundingEvent => ({
   type: 'FundsDisbursed',
-  data: { allocationId: 'a-ntt-2026', batchId, period: '2026-01', workerCount: amount / 16_800, amount, paidOn: '2026-01-15' },
+  data: { ...ref, batchId, period: '2026-01', workerCount: amount / 16_800, amount, paidOn: '2026-01-15' },
   effectiveDate: '2026-01-15',
 });
 
@@ -86,7 +88,7 @@ describe('funding: disburse (rule 3: never more than the current amount)', () =>
       .given([
         allocated,
         disbursed('b1', 10_080_000_000),
-        { type: 'FundsReleased', data: { allocationId: 'a-ntt-2026', batchId: 'b1', workerCount: 1, amount: 16_800, reason: 'r', releasedOn: '2026-01-16' }, effectiveDate: '2026-01-16' },
+        { type: 'FundsReleased', data: { ...ref, batchId: 'b1', workerCount: 1, amount: 16_800, reason: 'r', releasedOn: '2026-01-16' }, effectiveDate: '2026-01-16' },
       ])
       .when(disburse(16_800))
       .then([{ type: 'FundsDisbursed' }]);

@@ -3,7 +3,7 @@ import { Conflict, NotFound, RuleViolation } from '../shared/errors';
 import { yearOf } from '../shared/calendar';
 import { formatRupiah } from '../shared/money';
 import { FundingCommand } from './funding.commands';
-import { FundingEvent, FundingSource } from './funding.events';
+import { AllocationRef, FundingEvent, FundingSource } from './funding.events';
 
 export type AllocationState =
   | { exists: false }
@@ -45,7 +45,7 @@ export const fundingDecider: Decider<FundingCommand, AllocationState, FundingEve
           {
             type: 'FundingRevised',
             data: {
-              allocationId: state.allocationId,
+              ...refOf(state),
               previousAmount: state.amount,
               amount: command.amount,
               reason: command.reason,
@@ -68,7 +68,7 @@ export const fundingDecider: Decider<FundingCommand, AllocationState, FundingEve
           );
         }
         const { type: _type, ...data } = command;
-        return [{ type: 'FundsDisbursed', data, effectiveDate: command.paidOn }];
+        return [{ type: 'FundsDisbursed', data: { ...data, ...refOf(state) }, effectiveDate: command.paidOn }];
       }
 
       case 'ReleaseFunds': {
@@ -76,7 +76,7 @@ export const fundingDecider: Decider<FundingCommand, AllocationState, FundingEve
         if (!batch) throw new NotFound(`batch ${command.batchId} was not paid from allocation ${state.allocationId}`);
         if (command.amount > batch.amount - batch.released) throw new RuleViolation('cannot release more than the batch took');
         const { type: _type, ...data } = command;
-        return [{ type: 'FundsReleased', data, effectiveDate: command.releasedOn }];
+        return [{ type: 'FundsReleased', data: { ...data, ...refOf(state) }, effectiveDate: command.releasedOn }];
       }
     }
   },
@@ -116,3 +116,7 @@ export const fundingDecider: Decider<FundingCommand, AllocationState, FundingEve
     }
   },
 };
+
+function refOf(state: Extract<AllocationState, { exists: true }>): AllocationRef {
+  return { allocationId: state.allocationId, regionCode: state.regionCode, fundingSource: state.fundingSource, fiscalYear: state.fiscalYear };
+}

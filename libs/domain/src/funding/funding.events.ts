@@ -20,22 +20,30 @@ export type FundingAllocated = DomainEvent<
   }
 >;
 
+/** Every event after the first repeats where the allocation sits, so read models need no lookups. */
+export interface AllocationRef {
+  allocationId: string;
+  regionCode: string;
+  fundingSource: FundingSource;
+  fiscalYear: number;
+}
+
 /** A revision of the total, e.g. in the APBD Perubahan (the mid-year budget amendment). */
 export type FundingRevised = DomainEvent<
   'FundingRevised',
-  { allocationId: string; previousAmount: number; amount: number; reason: string; legalBasis: string; revisedOn: string }
+  AllocationRef & { previousAmount: number; amount: number; reason: string; legalBasis: string; revisedOn: string }
 >;
 
 /** The allocation's side of a monthly contribution batch. */
 export type FundsDisbursed = DomainEvent<
   'FundsDisbursed',
-  { allocationId: string; batchId: string; period: string; workerCount: number; amount: number; paidOn: string }
+  AllocationRef & { batchId: string; period: string; workerCount: number; amount: number; paidOn: string }
 >;
 
 /** The unused part of a batch returned to the allocation. */
 export type FundsReleased = DomainEvent<
   'FundsReleased',
-  { allocationId: string; batchId: string; workerCount: number; amount: number; reason: string; releasedOn: string }
+  AllocationRef & { batchId: string; workerCount: number; amount: number; reason: string; releasedOn: string }
 >;
 
 export type FundingEvent = FundingAllocated | FundingRevised | FundsDisbursed | FundsReleased;

@@ -1,5 +1,5 @@
 /** A domain event as the decider produces it; the shell adds id, stream, revision and metadata. */
-export interface DomainEvent<T extends string = string, D = Record<string, unknown>> {
+export interface DomainEvent<T extends string = string, D extends object = object> {
   type: T;
   data: D;
   /** The business date the event is about. */
