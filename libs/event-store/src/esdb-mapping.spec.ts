@@ -63,9 +63,10 @@ describe('EventStoreDB mapping', () => {
   });
 
   it('reads an unknown stream as empty when the client throws StreamNotFoundError while iterating', async () => {
-    async function* missing(): AsyncGenerator<number> {
-      throw new StreamNotFoundError(undefined, 'worker-x');
-    }
+    // The client yields nothing and then fails, as a read of a stream that does not exist does.
+    const missing = (): AsyncIterable<number> => ({
+      [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(new StreamNotFoundError(undefined, 'worker-x')) }),
+    });
     expect(await collectStreamRead(missing())).toEqual([]);
   });
 

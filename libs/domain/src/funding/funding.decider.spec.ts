@@ -35,6 +35,14 @@ describe('funding: allocate', () => {
     spec.given([]).when(allocate).then([{ type: 'FundingAllocated', data: allocated.data, effectiveDate: '2026-01-02' }]);
   });
 
+  it('allocates village funds (Dana Desa) only to a desa, and APBD only at its own level', () => {
+    spec.given([]).when({ ...allocate, fundingSource: 'DANA_DESA', regionCode: '53.03.01.2005' }).then([{ type: 'FundingAllocated' }]);
+    spec.given([]).when({ ...allocate, fundingSource: 'DANA_DESA', regionCode: '52.71.01.1004' }).thenFails(RuleViolation, /desa/);
+    spec.given([]).when({ ...allocate, fundingSource: 'APBD_PROVINSI', regionCode: '53.03' }).thenFails(RuleViolation, /province/);
+    spec.given([]).when({ ...allocate, fundingSource: 'APBD_KABUPATEN_KOTA', regionCode: '53' }).thenFails(RuleViolation, /regency/);
+    spec.given([]).when({ ...allocate, fundingSource: 'APBN', regionCode: 'ID' }).then([{ type: 'FundingAllocated' }]);
+  });
+
   it('refuses to allocate the same allocation twice', () => {
     spec.given([allocated]).when(allocate).thenFails(Conflict);
   });

@@ -2,6 +2,7 @@ import { Decider } from '../shared/decider';
 import { Conflict, NotFound, RuleViolation } from '../shared/errors';
 import { yearOf } from '../shared/calendar';
 import { formatRupiah } from '../shared/money';
+import { findRegion } from '../reference/regions';
 import { FundingCommand } from './funding.commands';
 import { AllocationRef, FundingEvent, FundingSource } from './funding.events';
 
@@ -29,6 +30,7 @@ export const fundingDecider: Decider<FundingCommand, AllocationState, FundingEve
   decide(command, state) {
     if (command.type === 'AllocateFunding') {
       if (state.exists) throw new Conflict(`allocation ${command.allocationId} already exists`);
+      assertSourceFitsRegion(command.fundingSource, command.regionCode);
       const { type: _type, ...data } = command;
       return [{ type: 'FundingAllocated', data, effectiveDate: command.allocatedOn }];
     }
@@ -119,4 +121,20 @@ export const fundingDecider: Decider<FundingCommand, AllocationState, FundingEve
 
 function refOf(state: Extract<AllocationState, { exists: true }>): AllocationRef {
   return { allocationId: state.allocationId, regionCode: state.regionCode, fundingSource: state.fundingSource, fiscalYear: state.fiscalYear };
+}
+
+/**
+ * A regional budget belongs to a region of its level: APBD Provinsi to a province, APBD Kabupaten/Kota
+ * to a regency or city, Dana Desa to a desa (kelurahan, urban villages, get no village fund). APBN, CSR
+ * and MANDIRI money can be earmarked for any region.
+ */
+function assertSourceFitsRegion(source: FundingSource, regionCode: string): void {
+  const level = findRegion(regionCode)?.level;
+  const isDesa = level === 'village' && regionCode.split('.')[3]?.startsWith('2');
+  const fits =
+    source === 'APBD_PROVINSI' ? level === 'province' : source === 'APBD_KABUPATEN_KOTA' ? level === 'regency' : source === 'DANA_DESA' ? isDesa : true;
+  if (!fits) {
+    const needs = { APBD_PROVINSI: 'a province', APBD_KABUPATEN_KOTA: 'a regency or city', DANA_DESA: 'a desa (village code ending 2xxx)' } as Record<string, string>;
+    throw new RuleViolation(`${source} funds must be allocated by ${needs[source]}; ${regionCode} is not one`);
+  }
 }

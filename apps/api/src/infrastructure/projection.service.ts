@@ -1,0 +1,45 @@
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { EVENT_STORE, EventStore } from '@app/event-store';
+import { LEDGER_CHECKPOINT, LEDGER_PROJECTIONS, ProjectionLag, ProjectionRunner, READ_STORE, ReadStore } from '@app/read-models';
+import { APP_CONFIG, AppConfig } from '../config';
+
+/** The in-process projector (embedded default) and the checkpoint the queries wait on. */
+@Injectable()
+export class ProjectionService implements OnApplicationBootstrap, OnApplicationShutdown {
+  readonly runner: ProjectionRunner;
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+    @Inject(READ_STORE) private readonly reads: ReadStore,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    this.runner = new ProjectionRunner(events, () => reads.active(), LEDGER_PROJECTIONS, { name: LEDGER_CHECKPOINT, batchSize: 2000 });
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.config.runProjector) this.runner.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.runner.stop();
+  }
+
+  async checkpoint(): Promise<string | undefined> {
+    return (await this.reads.active()).checkpoint(LEDGER_CHECKPOINT);
+  }
+
+  /** Waits until the read models have projected `position`; false when the time ran out. */
+  async waitFor(position: string, timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const checkpoint = await this.checkpoint();
+      if (checkpoint !== undefined && checkpoint >= position) return true;
+      if (Date.now() >= deadline) return false;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  lag(): Promise<ProjectionLag> {
+    return this.runner.lag();
+  }
+}

@@ -1,0 +1,57 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import { EVENT_STORE, EventStore } from '@app/event-store';
+import { READ_STORE, ReadStore } from '@app/read-models';
+import { Public } from '../auth/decorators';
+import { APP_CONFIG, AppConfig } from '../config';
+import { ProjectionService } from '../infrastructure/projection.service';
+
+/** Lag beyond which the API reports itself not ready. */
+const MAX_LAG_SECONDS = 60;
+
+@ApiTags('operations')
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicator: HealthIndicatorService,
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+    @Inject(READ_STORE) private readonly reads: ReadStore,
+    private readonly projections: ProjectionService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Get()
+  @Public()
+  @HealthCheck()
+  @ApiOperation({ summary: 'Liveness and readiness: event store, read store, projection lag' })
+  check() {
+    return this.health.check([
+      async () => {
+        const session = this.indicator.check('eventStore');
+        try {
+          return session.up({ kind: this.events.kind, head: (await this.events.headPosition()) ?? null });
+        } catch (error) {
+          return session.down({ kind: this.events.kind, message: (error as Error).message });
+        }
+      },
+      async () => {
+        const session = this.indicator.check('readStore');
+        try {
+          return session.up({ kind: this.reads.kind, generation: (await this.reads.active()).generation });
+        } catch (error) {
+          return session.down({ kind: this.reads.kind, message: (error as Error).message });
+        }
+      },
+      async () => {
+        const session = this.indicator.check('projection');
+        const lag = await this.projections.lag();
+        const details = { inProcess: this.config.runProjector, checkpoint: lag.checkpoint ?? null, head: lag.head ?? null, lagSeconds: lag.lagSeconds };
+        const error = this.projections.runner.error;
+        if (error) return session.down({ ...details, message: error.message });
+        return lag.lagSeconds > MAX_LAG_SECONDS ? session.down(details) : session.up(details);
+      },
+    ]);
+  }
+}

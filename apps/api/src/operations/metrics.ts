@@ -1,0 +1,65 @@
+import { CallHandler, Controller, ExecutionContext, Get, Header, Injectable, NestInterceptor } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Observable, tap } from 'rxjs';
+import { Public } from '../auth/decorators';
+import { ProjectionService } from '../infrastructure/projection.service';
+
+/** One registry per app instance, so tests can start several apps. */
+@Injectable()
+export class Metrics {
+  readonly registry = new Registry();
+  readonly requests: Histogram<'method' | 'route' | 'status'>;
+  readonly commands: Counter<'route' | 'status'>;
+
+  constructor(projections: ProjectionService) {
+    collectDefaultMetrics({ register: this.registry });
+    this.requests = new Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'HTTP requests by route and status',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30],
+      registers: [this.registry],
+    });
+    this.commands = new Counter({ name: 'ledger_commands_total', help: 'Commands answered, by route and status', labelNames: ['route', 'status'], registers: [this.registry] });
+    new Gauge({
+      name: 'ledger_projection_lag_seconds',
+      help: 'Age of the oldest ledger event not yet in the read models',
+      registers: [this.registry],
+      async collect() {
+        this.set((await projections.lag()).lagSeconds);
+      },
+    });
+  }
+}
+
+@Injectable()
+export class MetricsInterceptor implements NestInterceptor {
+  constructor(private readonly metrics: Metrics) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const req = context.switchToHttp().getRequest<Request>();
+    const res = context.switchToHttp().getResponse<Response>();
+    const end = this.metrics.requests.startTimer({ method: req.method, route: (req.route as { path?: string } | undefined)?.path ?? 'unknown' });
+    const done = (status: number) => {
+      end({ status: String(status) });
+      if (req.method === 'POST') this.metrics.commands.inc({ route: (req.route as { path?: string } | undefined)?.path ?? 'unknown', status: String(status) });
+    };
+    return next.handle().pipe(tap({ next: () => done(res.statusCode), error: (e: { status?: number }) => done(e?.status ?? 500) }));
+  }
+}
+
+@ApiTags('operations')
+@Controller('metrics')
+export class MetricsController {
+  constructor(private readonly metrics: Metrics) {}
+
+  @Get()
+  @Public()
+  @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
+  @ApiOperation({ summary: 'Prometheus metrics' })
+  async scrape(): Promise<string> {
+    return this.metrics.registry.metrics();
+  }
+}

@@ -1,0 +1,35 @@
+import 'reflect-metadata';
+import { LEDGER_CHECKPOINT, LEDGER_PROJECTIONS, ProjectionRunner } from '@app/read-models';
+import { loadConfig } from '../../api/src/config';
+import { openEventStore, openReadStore } from '../../api/src/infrastructure/stores';
+
+/**
+ * The projector as its own process (production): reads the ledger from the checkpoint and keeps the
+ * read models up to date. Run one per read store; the API then starts with RUN_PROJECTOR=false.
+ */
+async function main(): Promise<void> {
+  const config = loadConfig({ JWT_SECRET: 'unused-by-the-projector', ...process.env });
+  const events = await openEventStore(config);
+  const reads = await openReadStore(config);
+  const runner = new ProjectionRunner(events, () => reads.active(), LEDGER_PROJECTIONS, { name: LEDGER_CHECKPOINT, batchSize: 2000, idleMs: 200 });
+  runner.start();
+  console.log(`projector: ${events.kind} -> ${reads.kind}, from checkpoint ${(await (await reads.active()).checkpoint(LEDGER_CHECKPOINT)) ?? 'start'}`);
+  const report = setInterval(async () => {
+    const lag = await runner.lag().catch(() => undefined);
+    if (lag) console.log(JSON.stringify({ msg: 'projector lag', ...lag, error: runner.error?.message }));
+  }, 30_000);
+  const shutdown = async () => {
+    clearInterval(report);
+    await runner.stop();
+    await events.close();
+    await reads.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+}
+
+main().catch((error: Error) => {
+  console.error(`Projector start-up failed: ${error.message}`);
+  process.exit(1);
+});

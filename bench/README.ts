@@ -1,0 +1,1 @@
+// Benchmarks live here (npm run bench).
