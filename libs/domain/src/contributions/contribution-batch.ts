@@ -1,0 +1,99 @@
+import { contains } from '../reference/regions';
+import { contributionFor } from '../reference/tariffs';
+import { Conflict, NotFound, RuleViolation } from '../shared/errors';
+import { AllocationState, fundingDecider } from '../funding/funding.decider';
+import { FundsDisbursed } from '../funding/funding.events';
+import { ContributionPaid } from '../workers/worker.events';
+import { isActiveIn, WorkerState } from '../workers/worker.state';
+
+export const SKIP_REASONS = ['ALREADY_PAID', 'DOUBLE_FUNDING', 'NOT_ACTIVE_IN_PERIOD'] as const;
+export type SkipReason = (typeof SKIP_REASONS)[number];
+
+export interface PayContributions {
+  type: 'PayContributions';
+  batchId: string;
+  allocationId: string;
+  period: string;
+  paidOn: string;
+  /** Named by the caller; otherwise every active worker the allocation sponsors. */
+  workerIds: string[];
+  named: boolean;
+}
+
+export interface BatchDecision {
+  disbursed: FundsDisbursed[];
+  contributions: ContributionPaid[];
+  skipped: Array<{ workerId: string; reason: SkipReason }>;
+  workerCount: number;
+  amount: number;
+}
+
+/** Rule 2: a worker is funded only by an allocation of their own region or an ancestor of it. */
+export function assertAllocationCanFund(allocation: AllocationState, allocationId: string, workerRegion: string): asserts allocation is Extract<AllocationState, { exists: true }> {
+  if (!allocation.exists) throw new NotFound(`allocation ${allocationId} does not exist`);
+  if (!contains(allocation.regionCode, workerRegion)) {
+    throw new RuleViolation(`allocation ${allocationId} of region ${allocation.regionCode} cannot fund a worker in ${workerRegion}`);
+  }
+}
+
+/**
+ * A monthly contribution batch pays all eligible workers or, if the allocation cannot pay them all,
+ * none. Rules: 2 (region and fiscal year), 3 (never more than the allocation holds), 4 (one
+ * contribution per worker per period: the same allocation again is ALREADY_PAID, another is
+ * DOUBLE_FUNDING), 5 (not before the enrolment month, not after exit; nor while lapsed).
+ */
+export function decideContributionBatch(command: PayContributions, allocation: AllocationState, workers: ReadonlyMap<string, WorkerState>): BatchDecision {
+  if (!allocation.exists) throw new NotFound(`allocation ${command.allocationId} does not exist`);
+  const unknown = command.workerIds.filter((id) => (workers.get(id)?.status ?? 'NEW') === 'NEW');
+  if (unknown.length) throw new NotFound(`unknown workers: ${unknown.slice(0, 20).join(', ')}${unknown.length > 20 ? ` and ${unknown.length - 20} more` : ''}`);
+  const outside = command.workerIds.filter((id) => !contains(allocation.regionCode, workers.get(id)!.regionCode));
+  if (outside.length) {
+    throw new RuleViolation(`allocation ${command.allocationId} of region ${allocation.regionCode} cannot fund workers outside it: ${outside.slice(0, 20).join(', ')}`);
+  }
+  if (new Set(command.workerIds).size !== command.workerIds.length) throw new Conflict('a worker is named twice in the batch');
+
+  const tariff = contributionFor(command.period);
+  const skipped: BatchDecision['skipped'] = [];
+  const contributions: ContributionPaid[] = [];
+  for (const workerId of command.workerIds) {
+    const worker = workers.get(workerId)!;
+    const paid = worker.paid[command.period];
+    if (paid) {
+      skipped.push({ workerId, reason: paid.allocationId === command.allocationId ? 'ALREADY_PAID' : 'DOUBLE_FUNDING' });
+    } else if (!isActiveIn(worker, command.period)) {
+      skipped.push({ workerId, reason: 'NOT_ACTIVE_IN_PERIOD' });
+    } else {
+      contributions.push({
+        type: 'ContributionPaid',
+        data: {
+          workerId,
+          period: command.period,
+          amount: tariff.total,
+          jkk: tariff.jkk,
+          jkm: tariff.jkm,
+          allocationId: command.allocationId,
+          fundingSource: allocation.fundingSource,
+          batchId: command.batchId,
+          paidOn: command.paidOn,
+          regionCode: worker.regionCode,
+          sex: worker.sex,
+          occupation: worker.occupation,
+        },
+        effectiveDate: command.paidOn,
+      });
+    }
+  }
+  const amount = contributions.length * tariff.total;
+  if (contributions.length === 0) {
+    if (allocation.fiscalYear !== Number(command.period.slice(0, 4))) {
+      throw new RuleViolation(`period ${command.period} is outside the allocation's fiscal year ${allocation.fiscalYear}`);
+    }
+    return { disbursed: [], contributions, skipped, workerCount: 0, amount: 0 };
+  }
+  const disbursed = fundingDecider.decide(
+    { type: 'DisburseFunds', allocationId: command.allocationId, batchId: command.batchId, period: command.period, workerCount: contributions.length, amount, paidOn: command.paidOn },
+    allocation,
+  ) as FundsDisbursed[];
+  return { disbursed, contributions, skipped, workerCount: contributions.length, amount };
+}
+
