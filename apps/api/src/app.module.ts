@@ -5,7 +5,11 @@ import { LoggerModule } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import { JwtAuthGuard } from './auth/jwt-auth.guard';
 import { AppConfig } from './config';
+import { ClaimsModule } from './claims/claims.module';
+import { ContributionsModule } from './contributions/contributions.module';
+import { CoverageModule } from './coverage/coverage.module';
 import { FundingModule } from './funding/funding.module';
+import { WorkersModule } from './workers/workers.module';
 import { ConsistencyInterceptor } from './http/consistency.interceptor';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor';
 import { ProblemFilter } from './http/problem.filter';
@@ -36,6 +40,10 @@ export class AppModule {
         InfrastructureModule.forRoot(config),
         OperationsModule,
         FundingModule,
+        WorkersModule,
+        ContributionsModule,
+        ClaimsModule,
+        CoverageModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: JwtAuthGuard },

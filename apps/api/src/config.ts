@@ -10,6 +10,11 @@ export interface AppConfig {
   /** MongoDB URL; unset = embedded SQLite read models. */
   mongoUrl?: string;
   jwtSecret: string;
+  /**
+   * Secret mixed into worker ids (HMAC of the NIK), so that one person always has the same stream
+   * without the NIK being guessable from the id. Must never change for a ledger.
+   */
+  nikPepper?: string;
   /** True when no JWT_SECRET was given and one was made up for this run (embedded try-out). */
   jwtSecretGenerated: boolean;
   /** Run the projector inside the API process (the embedded default) or leave it to apps/projector. */
@@ -25,6 +30,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (!env.JWT_SECRET && (env.EVENTSTORE_URL || env.MONGO_URL)) {
     throw new Error('JWT_SECRET must be set when running on EventStoreDB or MongoDB');
   }
+  if (!env.NIK_PEPPER && env.EVENTSTORE_URL) {
+    throw new Error('NIK_PEPPER must be set when running on EventStoreDB (it derives worker ids and must never change)');
+  }
   return {
     port,
     dataDir: env.DATA_DIR ?? './data',
@@ -32,6 +40,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     mongoUrl: env.MONGO_URL || undefined,
     jwtSecret: env.JWT_SECRET || randomBytes(32).toString('hex'),
     jwtSecretGenerated: !env.JWT_SECRET,
+    nikPepper: env.NIK_PEPPER || undefined,
     runProjector: (env.RUN_PROJECTOR ?? 'true') !== 'false',
     bodyLimit: env.BODY_LIMIT ?? '1mb',
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'silent' : 'info'),

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import { CurrentUser, Roles } from '../auth/decorators';
 import { assertRegionAccess } from '../auth/region-scope';
+import { READERS } from '../auth/roles';
 import type { AuthUser } from '../auth/user';
 import { actorOf } from '../http/actor';
 import { RegionParamPipe } from '../http/region-param.pipe';
@@ -39,7 +40,7 @@ export class FundingController {
   }
 
   @Get('funding/:regionCode')
-  @Roles('analyst', 'finance', 'auditor', 'oversight', 'admin')
+  @Roles(...READERS)
   @ApiOperation({ summary: "A region's funding in a fiscal year, its descendants' allocations included" })
   async funding(@Param('regionCode', RegionParamPipe) regionCode: string, @Query() query: FundingQueryDto, @CurrentUser() user: AuthUser) {
     assertRegionAccess(user, regionCode);

@@ -41,6 +41,7 @@ export const workerDecider: Decider<WorkerCommand, WorkerState, WorkerEvent> = {
             data: {
               workerId: state.workerId,
               regionCode: regionCode ?? state.regionCode,
+              previousRegionCode: state.regionCode,
               changes,
               reason: command.reason,
               correctedOn: command.correctedOn,

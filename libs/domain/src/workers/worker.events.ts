@@ -36,7 +36,9 @@ export type WorkerDetailsCorrected = DomainEvent<
   'WorkerDetailsCorrected',
   {
     workerId: string;
+    /** The region after the correction, and before it (a move between regions). */
     regionCode: string;
+    previousRegionCode: string;
     changes: { sex?: Sex; occupation?: Occupation; regionCode?: string };
     reason: string;
     correctedOn: string;

@@ -1,0 +1,88 @@
+import { Inject } from '@nestjs/common';
+import { Command, CommandHandler, ICommandHandler, IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
+import { randomUUID } from 'node:crypto';
+import { ClaimCommand, ClaimEvent, claimStream, decideClaim, evolveClaim, noClaim, workerDecider, workerStream } from '@app/domain';
+import { WrongExpectedRevisionError } from '@app/event-store';
+import { ClaimView, Filter, READ_STORE, ReadStore } from '@app/read-models';
+import { assertRegionAccess } from '../auth/region-scope';
+import type { AuthUser } from '../auth/user';
+import { Actor, CommandShell } from '../infrastructure/command-shell';
+import { subtreeFilter } from '../http/subtree';
+
+export class ClaimCommandMessage extends Command<{ claimId: string; amount?: number; position: string }> {
+  constructor(readonly command: ClaimCommand, readonly actor: Actor, readonly user: AuthUser) {
+    super();
+  }
+}
+
+/** Claims are decided on the claim's stream together with the worker's state (coverage, paid months). */
+@CommandHandler(ClaimCommandMessage)
+export class ClaimHandler implements ICommandHandler<ClaimCommandMessage> {
+  constructor(private readonly shell: CommandShell) {}
+
+  async execute({ command, actor, user }: ClaimCommandMessage) {
+    const commandId = randomUUID();
+    for (let attempt = 1; ; attempt++) {
+      const claim = await this.shell.load({ initialState: noClaim, evolve: evolveClaim }, claimStream(command.claimId));
+      const workerId = command.type === 'SubmitClaim' ? command.workerId : claim.state.workerId;
+      const worker = await this.shell.load(workerDecider, workerStream(workerId));
+      const regionCode = command.type === 'SubmitClaim' ? worker.state.regionCode : claim.state.regionCode;
+      if (regionCode) assertRegionAccess(user, regionCode);
+      const events: ClaimEvent[] = decideClaim(command, claim.state, worker.state);
+      try {
+        const result = await this.shell.store.append(claimStream(command.claimId), this.shell.toNewEvents(events, actor, commandId), claim.revision < 0 ? 'no_stream' : claim.revision);
+        const settled = events.find((e) => e.type === 'ClaimSettled');
+        return { claimId: command.claimId, ...(settled ? { amount: settled.data.amount } : {}), position: result.position };
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError) || attempt >= 5) throw error;
+      }
+    }
+  }
+}
+
+export interface ClaimsAnswer {
+  items: Omit<ClaimView, 'id'>[];
+  page: number;
+  pageSize: number;
+  total: number;
+  totals: { count: number; settledAmount: number; byType: Record<string, { count: number; settledAmount: number }> };
+}
+
+export class ListClaimsQuery extends Query<ClaimsAnswer> {
+  constructor(
+    readonly regionCode: string,
+    readonly filter: { type?: string; status?: string; from?: string; to?: string },
+    readonly page: number,
+    readonly pageSize: number,
+  ) {
+    super();
+  }
+}
+
+@QueryHandler(ListClaimsQuery)
+export class ListClaimsHandler implements IQueryHandler<ListClaimsQuery> {
+  constructor(@Inject(READ_STORE) private readonly reads: ReadStore) {}
+
+  async execute({ regionCode, filter, page, pageSize }: ListClaimsQuery): Promise<ClaimsAnswer> {
+    const where: Filter = { ...subtreeFilter('regionCode', regionCode) };
+    if (filter.type) where.type = filter.type;
+    if (filter.status) where.status = filter.status;
+    if (filter.from || filter.to) where.incidentDate = { ...(filter.from ? { gte: filter.from } : {}), ...(filter.to ? { lte: filter.to } : {}) };
+    const models = await this.reads.active();
+    const [pageResult, all] = await Promise.all([
+      models.find('claims', { filter: where, sort: [['incidentDate', -1]], skip: (page - 1) * pageSize, limit: pageSize }),
+      // Totals over every matching claim, not just this page.
+      models.find('claims', { filter: where }),
+    ]);
+    const totals: ClaimsAnswer['totals'] = { count: 0, settledAmount: 0, byType: {} };
+    for (const c of all.items as ClaimView[]) {
+      const t = (totals.byType[c.type] ??= { count: 0, settledAmount: 0 });
+      const settled = c.status === 'SETTLED' ? c.amount : 0;
+      totals.count++;
+      totals.settledAmount += settled;
+      t.count++;
+      t.settledAmount += settled;
+    }
+    return { items: pageResult.items.map(({ id: _id, ...c }) => c as Omit<ClaimView, 'id'>), page, pageSize, total: pageResult.total, totals };
+  }
+}
