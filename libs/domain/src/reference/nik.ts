@@ -50,3 +50,10 @@ export function validateNik(nik: unknown, declared: DeclaredIdentity = {}, field
 export function maskNik(nik: string): string {
   return `${nik.slice(0, 6)}******${nik.slice(12)}`;
 }
+
+/** Builds a valid NIK (for demonstrations and tests): district code `530301`, birth date, sex, serial. */
+export function makeNik(district: string, birthDate: string, sex: Sex, serial: number): string {
+  const [y, m, d] = birthDate.split('-');
+  const day = String(Number(d) + (sex === 'F' ? 40 : 0)).padStart(2, '0');
+  return `${district.replace(/\./g, '')}${day}${m}${y.slice(2)}${String(serial).padStart(4, '0')}`;
+}
