@@ -5,6 +5,7 @@ import { mintToken } from '../../api/src/auth/tokens';
 import { Role, ROLES } from '../../api/src/auth/user';
 import { loadConfig } from '../../api/src/config';
 import { openEventStore, openReadStore } from '../../api/src/infrastructure/stores';
+import { runDemo } from './demo/demo';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 
@@ -13,6 +14,9 @@ Commands:
       Mint a bearer token (needs JWT_SECRET). Roles: ${ROLES.join(', ')}. Region ID = whole country.
   rebuild
       Rebuild every read model from the ledger into a fresh generation and swap it in.
+  demo [--scale 1] [--reset]
+      Load the public figures (NTT 2025/2026, TTU, NTB, NTT claims) through the command handlers and
+      print what the read models answer. --scale 0.1 loads a tenth of the workers.
 `;
 
 async function main(argv: string[]): Promise<void> {
@@ -42,6 +46,17 @@ async function main(argv: string[]): Promise<void> {
         await events.close();
         await reads.close();
       }
+      return;
+    }
+    case 'demo': {
+      const { values } = parseArgs({ args: rest, options: { scale: { type: 'string', default: '1' }, reset: { type: 'boolean', default: false } } });
+      const scale = Number(values.scale);
+      if (!(scale > 0 && scale <= 1)) throw new Error('--scale must be a number above 0 and at most 1');
+      const config = loadConfig({ JWT_SECRET: 'demo-only-secret', ...process.env });
+      const started = Date.now();
+      const ok = await runDemo(config, { scale, reset: values.reset });
+      console.log(`\nDemo finished in ${Math.round((Date.now() - started) / 1000)} s; the ledger is in ${config.dataDir}: \`npm start\` to explore it.`);
+      if (!ok) process.exitCode = 1;
       return;
     }
     default:
