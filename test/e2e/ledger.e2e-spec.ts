@@ -65,6 +65,36 @@ describe('the ledger over HTTP (embedded default)', () => {
       expect(again.body.workerId).toBe(body.workerId);
     });
 
+    it('corrects a worker as a new event, re-activates a lapsed one, and pages the list', async () => {
+      const { body } = await enrol(ttu, { occupation: 'OJEK' }).expect(201);
+      const corrected = await t.http
+        .post(`/api/v1/workers/${body.workerId}/corrections`)
+        .set(operator())
+        .send({ occupation: 'NELAYAN', regionCode: '53.03.02.2001', reason: 'moved to the coast', correctedOn: '2025-07-20' })
+        .expect(200);
+      const worker = await read(`/api/v1/workers/${body.workerId}`, corrected.body.position).expect(200);
+      expect(worker.body).toMatchObject({ occupation: 'NELAYAN', regionCode: '53.03.02.2001' });
+      await t.http.post(`/api/v1/workers/${body.workerId}/corrections`).set(operator()).send({ reason: 'nothing', correctedOn: '2025-07-20' }).expect(400);
+
+      // Paid for July only: lapsed from November (3 unpaid months), so December is refused until re-activated.
+      await pay({ allocationId: ttu, workerIds: [body.workerId], period: '2025-07', paidOn: '2025-07-10' }).expect(201);
+      const lapsed = await pay({ allocationId: ttu, workerIds: [body.workerId], period: '2025-12', paidOn: '2025-12-10' }).expect(201);
+      expect(lapsed.body.skipped).toEqual([{ workerId: body.workerId, reason: 'NOT_ACTIVE_IN_PERIOD' }]);
+      const lapsedView = await read(`/api/v1/workers/${body.workerId}`, lapsed.body.position).expect(200);
+      expect(lapsedView.body.status).toBe('LAPSED');
+      const list = await read('/api/v1/workers', lapsed.body.position, { regionCode: '53.03', status: 'LAPSED' }).expect(200);
+      expect(list.body.items.map((w: { workerId: string }) => w.workerId)).toContain(body.workerId);
+      await t.http.post(`/api/v1/workers/${body.workerId}/reactivation`).set(operator()).send({ effectiveDate: '2025-12-15' }).expect(200);
+      const again = await pay({ allocationId: ttu, workerIds: [body.workerId], period: '2025-12', paidOn: '2025-12-20' }).expect(201);
+      expect(again.body.workerCount).toBe(1);
+
+      const page = await read('/api/v1/workers', again.body.position, { regionCode: '53.03', page: '2', pageSize: '1' }).expect(200);
+      expect(page.body).toMatchObject({ page: 2, pageSize: 1 });
+      expect(page.body.items).toHaveLength(1);
+      expect(page.body.total).toBeGreaterThan(2);
+      await t.http.get('/api/v1/workers').query({ pageSize: '501' }).set(analyst()).expect(400);
+    });
+
     it('refuses invalid NIKs with a precise message per failure', async () => {
       const res = await enrol(ttu, { nik: '5399010701850000', sex: 'F' }).expect(400);
       const messages = res.body.errors.filter((e: { field: string }) => e.field === 'nik').map((e: { message: string }) => e.message);

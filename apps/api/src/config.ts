@@ -22,6 +22,8 @@ export interface AppConfig {
   /** Largest accepted request body. */
   bodyLimit: string;
   logLevel: string;
+  /** How long start-up waits for a configured server before failing. */
+  connectTimeoutMs: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -44,6 +46,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     runProjector: (env.RUN_PROJECTOR ?? 'true') !== 'false',
     bodyLimit: env.BODY_LIMIT ?? '1mb',
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'silent' : 'info'),
+    connectTimeoutMs: Number(env.CONNECT_TIMEOUT_MS ?? 10_000),
   };
 }
 

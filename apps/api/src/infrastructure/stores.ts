@@ -5,15 +5,15 @@ import { MongoReadStore, READ_MODEL_SCHEMA, ReadStore, SqliteReadStore } from '@
 import type { AppConfig } from '../config';
 
 /** The event store named by the configuration: EventStoreDB when EVENTSTORE_URL is set, else SQLite. */
-export async function openEventStore(config: Pick<AppConfig, 'eventStoreUrl' | 'dataDir'>): Promise<EventStore> {
-  if (config.eventStoreUrl) return EsdbEventStore.connect(config.eventStoreUrl);
+export async function openEventStore(config: Pick<AppConfig, 'eventStoreUrl' | 'dataDir' | 'connectTimeoutMs'>): Promise<EventStore> {
+  if (config.eventStoreUrl) return EsdbEventStore.connect(config.eventStoreUrl, config.connectTimeoutMs);
   mkdirSync(config.dataDir, { recursive: true });
   return new SqliteEventStore(join(config.dataDir, 'ledger.sqlite'));
 }
 
 /** The read store named by the configuration: MongoDB when MONGO_URL is set, else SQLite. */
-export async function openReadStore(config: Pick<AppConfig, 'mongoUrl' | 'dataDir'>): Promise<ReadStore> {
-  if (config.mongoUrl) return MongoReadStore.connect(config.mongoUrl, READ_MODEL_SCHEMA);
+export async function openReadStore(config: Pick<AppConfig, 'mongoUrl' | 'dataDir' | 'connectTimeoutMs'>): Promise<ReadStore> {
+  if (config.mongoUrl) return MongoReadStore.connect(config.mongoUrl, READ_MODEL_SCHEMA, config.connectTimeoutMs);
   mkdirSync(config.dataDir, { recursive: true });
   return new SqliteReadStore(join(config.dataDir, 'read-models.sqlite'), READ_MODEL_SCHEMA);
 }

@@ -1,1 +1,0 @@
-// Benchmarks live here (npm run bench).
