@@ -6,9 +6,9 @@ import { canonicalJson, sha256 } from '@app/event-store';
 import { READ_STORE, ReadStore } from '@app/read-models';
 import type { AuthUser } from '../auth/user';
 
+/** The status is not kept: every command route answers one success status, which Nest sets again. */
 interface StoredAnswer {
   requestHash: string;
-  status: number;
   body: unknown;
 }
 
@@ -41,11 +41,11 @@ export class IdempotencyInterceptor implements NestInterceptor {
         const stored = (await this.reads.getRecord('idempotency', scope)) as StoredAnswer | undefined;
         if (stored) {
           if (stored.requestHash !== requestHash) throw new Conflict(`Idempotency-Key ${key} was already used with another request`);
-          response.status(stored.status).setHeader('Idempotent-Replayed', 'true');
+          response.setHeader('Idempotent-Replayed', 'true');
           return stored.body;
         }
         const body = await lastValueFrom(next.handle(), { defaultValue: undefined });
-        await this.reads.putRecord('idempotency', scope, { requestHash, status: response.statusCode, body } satisfies StoredAnswer as never);
+        await this.reads.putRecord('idempotency', scope, { requestHash, body } satisfies StoredAnswer as never);
         return body;
       });
     this.inFlight.set(scope, run);

@@ -1,4 +1,4 @@
-import { childrenOf, makeNik, Occupation, Sex } from '@app/domain';
+import { childrenOf, EnrolWorker, makeNik, Occupation, Sex } from '@app/domain';
 
 /** A small deterministic PRNG (mulberry32): the same scale always generates the same people. */
 export function random(seed: number): () => number {
@@ -17,14 +17,7 @@ const GIVEN_F = ['Maria', 'Fransiska', 'Yuliana', 'Theresia', 'Agnes', 'Margaret
 const FAMILY = ['Taek', 'Bana', 'Nino', 'Kefi', 'Sanam', 'Atok', 'Nahak', 'Seran', 'Hidayat', 'Saputra', 'Wulan', 'Lake'];
 const OCCUPATIONS: Occupation[] = ['PETANI', 'PETANI', 'PETANI', 'NELAYAN', 'PETERNAK', 'PEDAGANG', 'OJEK', 'BURUH_HARIAN', 'PENGRAJIN', 'LAINNYA'];
 
-export interface Person {
-  nik: string;
-  fullName: string;
-  birthDate: string;
-  sex: Sex;
-  regionCode: string;
-  occupation: Occupation;
-}
+export type Person = Pick<EnrolWorker, 'nik' | 'fullName' | 'birthDate' | 'sex' | 'regionCode' | 'occupation'>;
 
 /** Villages (desa and kelurahan) below a regency. */
 export function villagesOf(regency: string): string[] {

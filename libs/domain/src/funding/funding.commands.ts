@@ -1,17 +1,7 @@
-import { FundingSource } from './funding.events';
+import type { FundingAllocated } from './funding.events';
 
-export interface AllocateFunding {
-  type: 'AllocateFunding';
-  allocationId: string;
-  regionCode: string;
-  fundingSource: FundingSource;
-  fiscalYear: number;
-  amount: number;
-  programName: string;
-  legalBasis: string;
-  targetWorkers?: number;
-  allocatedOn: string;
-}
+/** Allocate a budget line: the command carries exactly what the event will record. */
+export type AllocateFunding = { type: 'AllocateFunding' } & FundingAllocated['data'];
 
 export interface ReviseFunding {
   type: 'ReviseFunding';
