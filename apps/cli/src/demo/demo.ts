@@ -204,7 +204,7 @@ class Demo {
     const ttuLine = ntt.children.find((c) => c.regionCode === '53.03')!;
     console.log('1. What was the coverage in NTT in December 2025?');
     console.log(`   ${ntt.coveredWorkers.toLocaleString('en-US')} workers covered of ${ntt.enrolledWorkers.toLocaleString('en-US')} enrolled; coverage ratio ${pct(ntt.coverageRatio)} of ~${ntt.informalWorkforce?.informalWorkers.toLocaleString('en-US')} informal workers`);
-    console.log(`   by funding source: ${Object.entries(ntt.byFundingSource).map(([k, v]) => `${k} ${v.toLocaleString('en-US')}`).join(', ')}; by sex: M ${ntt.bySex.M}, F ${ntt.bySex.F}`);
+    console.log(`   by funding source: ${Object.entries(ntt.byFundingSource).map(([k, v]) => `${k} ${v.toLocaleString('en-US')}`).join(', ')}; by sex: M ${ntt.bySex.M.toLocaleString('en-US')}, F ${ntt.bySex.F.toLocaleString('en-US')}`);
     console.log(`   of which Timor Tengah Utara: ${ttuLine.coveredWorkers.toLocaleString('en-US')} (regency APBD and Dana Desa)\n`);
     const nttDeceased = NTT_CLAIMS.jkmDeaths + NTT_CLAIMS.jkkDeaths.length;
     const expectedNtt = this.n(NTT_2025.workers) - nttDeceased + this.n(TTU.workers) + TTU_DANA_DESA.villages * TTU_DANA_DESA.officialsPerVillage;
@@ -222,8 +222,8 @@ class Demo {
 
     const ntb = (await this.queries.execute(new GetCoverageQuery('52', NTB.period))) as CoverageFigures & { children: CoverageFigures[] };
     console.log(`3. NTB's regencies side by side, ${NTB.period}:`);
-    for (const child of ntb.children) console.log(`   ${child.regionName.padEnd(32)} ${String(child.coveredWorkers).padStart(7)} covered`);
-    console.log(`   ${'NTB total'.padEnd(32)} ${String(ntb.coveredWorkers).padStart(7)} covered (${ntb.byFundingSource.APBD_PROVINSI ?? 0} paid by the province): ${pct(ntb.coverageRatio)} of ${NTB.poorResidents.toLocaleString('en-US')} poor residents\n`);
+    for (const child of ntb.children) console.log(`   ${child.regionName.padEnd(32)} ${child.coveredWorkers.toLocaleString('en-US').padStart(7)} covered`);
+    console.log(`   ${'NTB total'.padEnd(32)} ${ntb.coveredWorkers.toLocaleString('en-US').padStart(7)} covered (${(ntb.byFundingSource.APBD_PROVINSI ?? 0).toLocaleString('en-US')} paid by the province): ${pct(ntb.coverageRatio)} of ${NTB.poorResidents.toLocaleString('en-US')} poor residents\n`);
     checks.push({ question: 'NTB covered workers, June 2025', expected: NTB.payers.reduce((n, p) => n + this.n(p.workers), 0), actual: ntb.coveredWorkers });
     checks.push({ question: 'Kota Mataram pays for nobody', expected: 0, actual: ntb.children.find((c) => c.regionCode === '52.71')?.byFundingSource.APBD_KABUPATEN_KOTA ?? 0 });
 
@@ -236,7 +236,7 @@ class Demo {
     const province2026 = ntt2026.allocations.find((a) => a.fundingSource === 'APBD_PROVINSI')!;
     console.log('5. How is NTT funding 2026?');
     console.log(`   ${formatRupiah(province2026.amount)} allocated by the province for ${province2026.targetWorkers?.toLocaleString('en-US')} workers × Rp16,800 × 12; ${formatRupiah(province2026.disbursed)} disbursed so far (${province2026.workerMonths.toLocaleString('en-US')} worker-months)`);
-    console.log(`   double funding refused: ${this.doubleFunding} worker-months the province offered to pay for TTU workers the regency had already paid\n`);
+    console.log(`   double funding refused: ${this.doubleFunding.toLocaleString('en-US')} worker-months the province offered to pay for TTU workers the regency had already paid\n`);
     checks.push({ question: 'NTT 2026 provincial allocation', expected: formatRupiah(Math.round(NTT_2026.workers * s) * WORKER_MONTH * 12), actual: formatRupiah(province2026.amount) });
 
     let ok = true;
