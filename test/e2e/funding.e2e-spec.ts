@@ -123,6 +123,14 @@ describe('funding over HTTP (embedded default)', () => {
       expect(huge.body.status).toBe(413);
     });
 
+    it('answers a body that is not a JSON object with 400, and one that is not JSON at all with 415', async () => {
+      for (const body of ['[]', 'null', '"x"']) {
+        const res = await t.http.post('/api/v1/allocations').set(finance()).set('Content-Type', 'application/json').send(body).expect(400);
+        expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+      }
+      await t.http.post('/api/v1/allocations').set(finance()).set('Content-Type', 'text/plain').send(JSON.stringify(ntt2026)).expect(415);
+    });
+
     it('refuses a funding source that does not fit the region (422)', async () => {
       await t.http.post('/api/v1/allocations').set(finance()).send({ ...ntt2026, regionCode: '53.03' }).expect(422);
     });

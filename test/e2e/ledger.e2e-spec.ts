@@ -75,6 +75,8 @@ describe('the ledger over HTTP (embedded default)', () => {
       const worker = await read(`/api/v1/workers/${body.workerId}`, corrected.body.position).expect(200);
       expect(worker.body).toMatchObject({ occupation: 'NELAYAN', regionCode: '53.03.02.2001' });
       await t.http.post(`/api/v1/workers/${body.workerId}/corrections`).set(operator()).send({ reason: 'nothing', correctedOn: '2025-07-20' }).expect(400);
+      // Moving out of the sponsor's regency would leave the worker unfundable: exit and enrol there instead.
+      await t.http.post(`/api/v1/workers/${body.workerId}/corrections`).set(operator()).send({ regionCode: '53.01.09.2001', reason: 'moved', correctedOn: '2025-07-21' }).expect(422);
 
       // Paid for July only: lapsed from November (3 unpaid months), so December is refused until re-activated.
       await pay({ allocationId: ttu, workerIds: [body.workerId], period: '2025-07', paidOn: '2025-07-10' }).expect(201);

@@ -4,13 +4,14 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AppConfig } from './config';
-import { bodyParserErrorHandler } from './http/problem.filter';
+import { bodyParserErrorHandler, requireJsonBody } from './http/problem.filter';
 import { createValidationPipe } from './http/validation';
 
 /** Builds the HTTP app; used by main.ts and by the end-to-end tests. */
 export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bodyParser: false, bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(Logger));
+  app.use(requireJsonBody);
   app.useBodyParser('json', { limit: config.bodyLimit, type: ['application/json', 'application/*+json'] });
   app.use(bodyParserErrorHandler);
   app.disable('x-powered-by');

@@ -55,7 +55,7 @@ export class EsdbEventStore implements EventStore {
 
   /** Connects and proves the server answers, so a bad URL fails at start-up, not at the first command. */
   static async connect(connectionString: string, timeoutMs = 10_000): Promise<EsdbEventStore> {
-    const client = EventStoreDBClient.connectionString`${connectionString}`;
+    const client = EventStoreDBClient.connectionString(connectionString);
     const probe = collectStreamRead(client.readAll({ maxCount: 1, fromPosition: START, deadline: timeoutMs }));
     let timer: NodeJS.Timeout | undefined;
     try {

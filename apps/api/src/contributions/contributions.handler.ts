@@ -62,7 +62,7 @@ export class PayContributionsHandler implements ICommandHandler<PayContributions
       const workerIds = body.workerIds ?? (await this.sponsoredWorkers(body.allocationId));
       const workers = await this.loadWorkers(workerIds);
       const decision = decideContributionBatch(
-        { type: 'PayContributions', batchId, allocationId: body.allocationId, period: body.period, paidOn: body.paidOn, workerIds, named: !!body.workerIds },
+        { type: 'PayContributions', batchId, allocationId: body.allocationId, period: body.period, paidOn: body.paidOn, workerIds },
         allocation,
         new Map([...workers].map(([id, w]) => [id, w.state])),
       );

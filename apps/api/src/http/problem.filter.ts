@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { DomainError } from '@app/domain';
 import { NotCaughtUpException, Problem, problem } from './problem';
 
@@ -44,9 +44,19 @@ export function bodyParserErrorHandler(
   const status = error.type === 'entity.too.large' ? 413 : error.status;
   const detail =
     error.type === 'entity.parse.failed'
-      ? 'the body is not valid JSON'
+      ? 'the body must be a JSON object'
       : error.type === 'entity.too.large'
         ? 'the request body is larger than allowed'
         : (error.message ?? 'the request body could not be read');
   res.status(status).type('application/problem+json').send(JSON.stringify(problem(status, detail)));
+}
+
+/** A command body must be JSON: anything else is a 415 before it reaches validation. */
+export function requireJsonBody(req: Request, res: Response, next: () => void): void {
+  const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+  if (req.method === 'POST' && hasBody && !req.is(['application/json', 'application/*+json'])) {
+    res.status(415).type('application/problem+json').send(JSON.stringify(problem(415, 'send the body as application/json')));
+    return;
+  }
+  next();
 }

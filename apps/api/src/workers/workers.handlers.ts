@@ -27,6 +27,14 @@ export class ChangeWorkerHandler implements ICommandHandler<ChangeWorkerCommand>
   constructor(private readonly shell: CommandShell) {}
 
   async execute({ command, actor, user }: ChangeWorkerCommand) {
+    if (command.type === 'CorrectWorkerDetails' && command.regionCode) {
+      // A move must stay inside the sponsor's region (rule 2); otherwise exit (MOVED) and enrol anew there.
+      const { state: worker } = await this.shell.load(workerDecider, workerStream(command.workerId));
+      if (worker.status !== 'NEW') {
+        const { state: sponsor } = await this.shell.load(fundingDecider, allocationStream(worker.allocationId));
+        assertAllocationCanFund(sponsor, worker.allocationId, command.regionCode);
+      }
+    }
     const { result } = await this.shell.execute(workerDecider, workerStream(command.workerId), command, actor, (state) => {
       if (state.status !== 'NEW') assertRegionAccess(user, state.regionCode);
       if (command.type === 'CorrectWorkerDetails' && command.regionCode) assertRegionAccess(user, command.regionCode);

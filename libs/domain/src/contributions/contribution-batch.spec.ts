@@ -16,7 +16,7 @@ function worker(id: string, regionCode = '53.03.01.2005', enrolledOn = '2025-07-
     base,
   );
 }
-const batch = (over: Partial<PayContributions> = {}): PayContributions => ({ type: 'PayContributions', batchId: 'b1', allocationId: 'a-ttu', period: '2025-08', paidOn: '2025-08-10', workerIds: ['w1', 'w2'], named: true, ...over });
+const batch = (over: Partial<PayContributions> = {}): PayContributions => ({ type: 'PayContributions', batchId: 'b1', allocationId: 'a-ttu', period: '2025-08', paidOn: '2025-08-10', workerIds: ['w1', 'w2'], ...over });
 
 describe('contribution batch', () => {
   it('given two active workers, when the month is paid, then one contribution each and the allocation disburses their total', () => {

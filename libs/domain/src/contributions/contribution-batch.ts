@@ -15,9 +15,8 @@ export interface PayContributions {
   allocationId: string;
   period: string;
   paidOn: string;
-  /** Named by the caller; otherwise every active worker the allocation sponsors. */
+  /** Named by the caller, or every active worker the allocation sponsors. */
   workerIds: string[];
-  named: boolean;
 }
 
 export interface BatchDecision {
