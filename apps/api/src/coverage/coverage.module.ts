@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
-import { CoverageController, EstimateWorkforceHandler, GetCoverageHandler } from './coverage';
+import { CoverageController } from './coverage.controller';
+import { GetCoverageHandler } from './coverage.queries';
+import { EstimateWorkforceHandler } from './workforce.handler';
 
 @Module({ controllers: [CoverageController], providers: [GetCoverageHandler, EstimateWorkforceHandler] })
 export class CoverageModule {}

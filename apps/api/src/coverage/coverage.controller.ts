@@ -1,0 +1,40 @@
+import { Body, Controller, Get, Param, Post, Query, Req } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { CurrentUser, Roles } from '../auth/decorators';
+import { assertRegionAccess } from '../auth/region-scope';
+import { READERS } from '../auth/roles';
+import type { AuthUser } from '../auth/user';
+import { actorOf } from '../http/actor';
+import { currentPeriod } from '../http/clock';
+import { RegionParamPipe } from '../http/region-param.pipe';
+import { CoverageQueryDto, WorkforceEstimateDto } from './coverage.dto';
+import { GetCoverageQuery } from './coverage.queries';
+import { EstimateWorkforceCommand } from './workforce.handler';
+
+@ApiTags('coverage')
+@ApiBearerAuth()
+@Controller('api/v1')
+export class CoverageController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  @Get('coverage/:regionCode')
+  @Roles(...READERS)
+  @ApiOperation({ summary: 'Enrolled and covered workers of a region for a month, with breakdowns, denominators and its children' })
+  coverage(@Param('regionCode', RegionParamPipe) regionCode: string, @Query() query: CoverageQueryDto, @CurrentUser() user: AuthUser) {
+    assertRegionAccess(user, regionCode);
+    return this.queries.execute(new GetCoverageQuery(regionCode, query.period ?? currentPeriod()));
+  }
+
+  @Post('regions/:regionCode/workforce-estimates')
+  @Roles('admin')
+  @ApiOperation({ summary: 'Record the informal workforce of a region for a year (the denominator of coverage ratios)' })
+  estimate(@Param('regionCode', RegionParamPipe) regionCode: string, @Body() body: WorkforceEstimateDto, @CurrentUser() user: AuthUser, @Req() req: Request) {
+    assertRegionAccess(user, regionCode);
+    return this.commands.execute(new EstimateWorkforceCommand(regionCode, body, actorOf(user, req)));
+  }
+}

@@ -1,0 +1,30 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { ConsistentQuery } from '../http/query-options';
+import { IsPeriod } from '../http/validators';
+
+export class CoverageQueryDto extends ConsistentQuery {
+  @ApiPropertyOptional({ example: '2025-12', description: 'Defaults to the current month' })
+  @IsOptional()
+  @IsPeriod()
+  period?: string;
+}
+
+export class WorkforceEstimateDto {
+  @ApiProperty({ example: 2025 })
+  @IsInt()
+  @Min(2000)
+  @Max(2100)
+  year!: number;
+
+  @ApiProperty({ example: 1_000_000 })
+  @IsInt()
+  @Min(1)
+  informalWorkers!: number;
+
+  @ApiProperty({ example: 'BPS Sakernas Agustus 2025' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(300)
+  source!: string;
+}
