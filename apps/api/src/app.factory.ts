@@ -9,7 +9,12 @@ import { createValidationPipe } from './http/validation';
 
 /** Builds the HTTP app; used by main.ts and by the end-to-end tests. */
 export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bodyParser: false, bufferLogs: true, abortOnError: false });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    bodyParser: false,
+    bufferLogs: true,
+    abortOnError: false,
+    logger: config.logLevel === 'silent' ? false : undefined,
+  });
   app.useLogger(app.get(Logger));
   app.use(requireJsonBody);
   app.useBodyParser('json', { limit: config.bodyLimit, type: ['application/json', 'application/*+json'] });

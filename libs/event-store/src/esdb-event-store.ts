@@ -8,6 +8,7 @@ import {
   START,
   streamNameFilter,
   type AllStreamResolvedEvent,
+  type Position,
   type ReadPosition,
   type ResolvedEvent,
 } from '@eventstore/db-client';
@@ -168,16 +169,25 @@ export class EsdbEventStore implements EventStore {
   }
 
   subscribe(options: SubscribeOptions, handler: (event: RecordedEvent) => Promise<void> | void): Subscription {
-    const filter = options.categories
-      ? streamNameFilter({ prefixes: options.categories.map((c) => `${c}-`) })
-      : excludeSystemEvents();
+    let markCaughtUp: () => void = () => undefined;
+    const caughtUp = new Promise<void>((resolve) => (markCaughtUp = resolve));
+    // Servers that send no caught-up notification: caught up once the head at start has been passed,
+    // seen either in a delivered event or in a checkpoint of the filtered read.
+    const headAtStart = this.headPosition().then((head) => {
+      if (head === undefined || (options.after !== undefined && head <= options.after)) markCaughtUp();
+      return head;
+    });
+    const passed = async (position: string) => {
+      const head = await headAtStart;
+      if (head !== undefined && position >= head) markCaughtUp();
+    };
+    const checkpoint = { checkpointInterval: 1, checkpointReached: (_: unknown, p: Position) => passed(positionToString(p)) };
+    const filter = options.categories ? streamNameFilter({ prefixes: options.categories.map((c) => `${c}-`), ...checkpoint }) : excludeSystemEvents(checkpoint);
     // Subscription start positions are exclusive in EventStoreDB, as in the port.
     const subscription = this.client.subscribeToAll({
       fromPosition: options.after === undefined ? START : positionFromString(options.after),
       filter,
     });
-    let markCaughtUp: () => void = () => undefined;
-    const caughtUp = new Promise<void>((resolve) => (markCaughtUp = resolve));
     subscription.on('caughtUp', () => markCaughtUp());
     const loop = (async () => {
       for await (const resolved of subscription) {
@@ -185,6 +195,7 @@ export class EsdbEventStore implements EventStore {
         const event = fromEsdbEvent(resolved.event as never);
         if (options.after !== undefined && event.position <= options.after) continue;
         await handler(event);
+        await passed(event.position);
       }
     })();
     return {
