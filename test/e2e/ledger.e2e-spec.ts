@@ -145,12 +145,17 @@ describe('the ledger over HTTP (embedded default)', () => {
       const province = await allocate({ regionCode: '53', fundingSource: 'APBD_PROVINSI', amount: 1_000 * WORKER_MONTH });
       const double = await pay({ allocationId: province, workerIds: [w1, w2] }).expect(201);
       expect(double.body.skipped).toEqual([{ workerId: w1, reason: 'DOUBLE_FUNDING' }, { workerId: w2, reason: 'DOUBLE_FUNDING' }]);
+      await pay({ allocationId: province, workerIds: [w1, w2] }).expect(201);
       const september = await pay({ allocationId: province, workerIds: [w1], period: '2025-09', paidOn: '2025-09-10' }).expect(201);
       expect(september.body.workerCount).toBe(1);
 
       const funding = await read('/api/v1/funding/53.03', september.body.position, { fiscalYear: '2025' }).expect(200);
       const ttuAllocation = funding.body.allocations.find((a: { allocationId: string }) => a.allocationId === ttu);
       expect(ttuAllocation).toMatchObject({ disbursed: 2 * WORKER_MONTH, workerMonths: 2, remaining: 22 * WORKER_MONTH });
+      // The refused double funding is an audit finding of the province's allocation, counted once.
+      const ntt = await read('/api/v1/funding/53', september.body.position, { fiscalYear: '2025' }).expect(200);
+      expect(ntt.body.allocations.find((a: { allocationId: string }) => a.allocationId === province)).toMatchObject({ doubleFundingRefused: 2 });
+      expect(ntt.body.doubleFundingRefused).toBeGreaterThanOrEqual(2);
       const worker = await read(`/api/v1/workers/${w1}`, september.body.position).expect(200);
       expect(worker.body).toMatchObject({ paidPeriods: ['2025-08', '2025-09'], sponsors: [ttu, province] });
     });

@@ -67,12 +67,12 @@ export class PayContributionsHandler implements ICommandHandler<PayContributions
         new Map([...workers].map(([id, w]) => [id, w.state])),
       );
       const answer = { batchId, period: body.period, workerCount: decision.workerCount, amount: decision.amount, skipped: decision.skipped };
-      if (decision.workerCount === 0) {
-        // Nothing to pay (e.g. the same batch repeated): nothing is appended.
+      if (decision.allocationEvents.length === 0) {
+        // Nothing to pay and nothing to report (e.g. the same batch repeated): nothing is appended.
         return { ...answer, position: recorded[recorded.length - 1].position };
       }
       const writes: StreamWrite[] = [
-        { streamName: allocationStream(body.allocationId), expectedRevision: revision, events: this.shell.toNewEvents(decision.disbursed, actor, commandId) },
+        { streamName: allocationStream(body.allocationId), expectedRevision: revision, events: this.shell.toNewEvents(decision.allocationEvents, actor, commandId) },
         ...decision.contributions.map((c) => ({
           streamName: workerStream(c.data.workerId),
           expectedRevision: workers.get(c.data.workerId)!.revision,

@@ -12,6 +12,8 @@ export interface FundingFigures {
   disbursed: number;
   remaining: number;
   workerMonths: number;
+  /** Worker-months offered by a batch but already paid by another allocation: refused, kept for audit. */
+  doubleFundingRefused: number;
   bySource: Array<{ fundingSource: string; allocated: number; disbursed: number }>;
 }
 
@@ -56,6 +58,7 @@ function toFigures(regionCode: string, fiscalYear: number, t: FundingTotalsView 
     disbursed: t?.disbursed ?? 0,
     remaining: t?.remaining ?? 0,
     workerMonths: t?.workerMonths ?? 0,
+    doubleFundingRefused: t?.doubleFundingRefused ?? 0,
     bySource: Object.entries(t?.bySource ?? {})
       .map(([fundingSource, s]) => ({ fundingSource, ...s }))
       .sort((a, b) => a.fundingSource.localeCompare(b.fundingSource)),

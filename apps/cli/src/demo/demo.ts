@@ -237,7 +237,10 @@ class Demo {
     const province2026 = ntt2026.allocations.find((a) => a.fundingSource === 'APBD_PROVINSI')!;
     console.log('5. How is NTT funding 2026?');
     console.log(`   ${formatRupiah(province2026.amount)} allocated by the province for ${province2026.targetWorkers?.toLocaleString('en-US')} workers × Rp16,800 × 12; ${formatRupiah(province2026.disbursed)} disbursed so far (${province2026.workerMonths.toLocaleString('en-US')} worker-months)`);
-    console.log(`   double funding refused: ${this.doubleFunding.toLocaleString('en-US')} worker-months the province offered to pay for TTU workers the regency had already paid\n`);
+    const ntt2025 = (await this.queries.execute(new GetFundingQuery('53', 2025))) as FundingAnswer;
+    const refused = ntt2025.doubleFundingRefused + ntt2026.doubleFundingRefused;
+    console.log(`   double funding refused and kept as audit findings: ${refused.toLocaleString('en-US')} worker-months the province offered to pay for TTU workers the regency had already paid\n`);
+    checks.push({ question: 'double funding refused (audit findings) = DOUBLE_FUNDING skips answered', expected: this.doubleFunding, actual: refused });
     checks.push({ question: 'NTT 2026 provincial allocation', expected: formatRupiah(Math.round(NTT_2026.workers * s) * WORKER_MONTH * 12), actual: formatRupiah(province2026.amount) });
 
     let ok = true;

@@ -5,7 +5,7 @@ import { ContributionPaid } from '../workers/worker.events';
 import { decideContributionBatch, PayContributions } from './contribution-batch';
 
 // Kabupaten TTU pays its workers from its own APBD.
-const ttu: AllocationState = { exists: true, allocationId: 'a-ttu', regionCode: '53.03', fundingSource: 'APBD_KABUPATEN_KOTA', fiscalYear: 2025, amount: 3 * 16_800 * 12, disbursed: 0, batches: {} };
+const ttu: AllocationState = { exists: true, allocationId: 'a-ttu', regionCode: '53.03', fundingSource: 'APBD_KABUPATEN_KOTA', fiscalYear: 2025, amount: 3 * 16_800 * 12, disbursed: 0, batches: {}, refused: {} };
 const province: AllocationState = { ...ttu, allocationId: 'a-ntt', regionCode: '53', fundingSource: 'APBD_PROVINSI' };
 
 function worker(id: string, regionCode = '53.03.01.2005', enrolledOn = '2025-07-07', paidBy: Record<string, string> = {}): WorkerState {
@@ -24,7 +24,7 @@ describe('contribution batch', () => {
     expect(d.workerCount).toBe(2);
     expect(d.amount).toBe(33_600);
     expect(d.contributions.map((c) => [c.data.workerId, c.data.amount, c.data.jkk, c.data.jkm])).toEqual([['w1', 16_800, 10_000, 6_800], ['w2', 16_800, 10_000, 6_800]]);
-    expect(d.disbursed).toEqual([expect.objectContaining({ type: 'FundsDisbursed', data: expect.objectContaining({ amount: 33_600, workerCount: 2, regionCode: '53.03' }) })]);
+    expect(d.allocationEvents).toEqual([expect.objectContaining({ type: 'FundsDisbursed', data: expect.objectContaining({ amount: 33_600, workerCount: 2, regionCode: '53.03' }) })]);
   });
 
   it('uses the tariff in force: the PP 49/2020 discount months cost Rp168', () => {
@@ -38,7 +38,10 @@ describe('contribution batch', () => {
     const d = decideContributionBatch(batch(), ttu, workers);
     expect(d.skipped).toEqual([{ workerId: 'w1', reason: 'ALREADY_PAID' }, { workerId: 'w2', reason: 'DOUBLE_FUNDING' }]);
     expect(d.contributions).toEqual([]);
-    expect(d.disbursed).toEqual([]);
+    // The double funding is kept as an audit finding, once per worker and period.
+    expect(d.allocationEvents).toEqual([expect.objectContaining({ type: 'DoubleFundingRefused', data: expect.objectContaining({ workers: [{ workerId: 'w2', paidBy: 'a-ntt' }] }) })]);
+    const alreadyRecorded: AllocationState = { ...(ttu as Extract<AllocationState, { exists: true }>), refused: { '2025-08:w2': true } };
+    expect(decideContributionBatch(batch(), alreadyRecorded, workers).allocationEvents).toEqual([]);
   });
 
   it('rule 5: no contribution before the month of enrolment or after exit', () => {

@@ -1,8 +1,8 @@
 import { contains } from '../reference/regions';
 import { contributionFor } from '../reference/tariffs';
 import { Conflict, NotFound, RuleViolation } from '../shared/errors';
-import { AllocationState, fundingDecider } from '../funding/funding.decider';
-import { FundsDisbursed } from '../funding/funding.events';
+import { AllocationState, fundingDecider, refOf } from '../funding/funding.decider';
+import { DoubleFundingRefused, FundsDisbursed } from '../funding/funding.events';
 import { ContributionPaid } from '../workers/worker.events';
 import { isActiveIn, WorkerState } from '../workers/worker.state';
 
@@ -20,7 +20,8 @@ export interface PayContributions {
 }
 
 export interface BatchDecision {
-  disbursed: FundsDisbursed[];
+  /** For the allocation's stream: the disbursement, and double funding refused for the first time. */
+  allocationEvents: Array<FundsDisbursed | DoubleFundingRefused>;
   contributions: ContributionPaid[];
   skipped: Array<{ workerId: string; reason: SkipReason }>;
   workerCount: number;
@@ -54,11 +55,14 @@ export function decideContributionBatch(command: PayContributions, allocation: A
   const tariff = contributionFor(command.period);
   const skipped: BatchDecision['skipped'] = [];
   const contributions: ContributionPaid[] = [];
+  const doubleFunded: DoubleFundingRefused['data']['workers'] = [];
   for (const workerId of command.workerIds) {
     const worker = workers.get(workerId)!;
     const paid = worker.paid[command.period];
     if (paid) {
-      skipped.push({ workerId, reason: paid.allocationId === command.allocationId ? 'ALREADY_PAID' : 'DOUBLE_FUNDING' });
+      const same = paid.allocationId === command.allocationId;
+      skipped.push({ workerId, reason: same ? 'ALREADY_PAID' : 'DOUBLE_FUNDING' });
+      if (!same && !allocation.refused[`${command.period}:${workerId}`]) doubleFunded.push({ workerId, paidBy: paid.allocationId });
     } else if (!isActiveIn(worker, command.period)) {
       skipped.push({ workerId, reason: 'NOT_ACTIVE_IN_PERIOD' });
     } else {
@@ -82,17 +86,20 @@ export function decideContributionBatch(command: PayContributions, allocation: A
       });
     }
   }
-  const amount = contributions.length * tariff.total;
-  if (contributions.length === 0) {
-    if (allocation.fiscalYear !== Number(command.period.slice(0, 4))) {
-      throw new RuleViolation(`period ${command.period} is outside the allocation's fiscal year ${allocation.fiscalYear}`);
-    }
-    return { disbursed: [], contributions, skipped, workerCount: 0, amount: 0 };
+  if (allocation.fiscalYear !== Number(command.period.slice(0, 4))) {
+    throw new RuleViolation(`period ${command.period} is outside the allocation's fiscal year ${allocation.fiscalYear}`);
   }
-  const disbursed = fundingDecider.decide(
-    { type: 'DisburseFunds', allocationId: command.allocationId, batchId: command.batchId, period: command.period, workerCount: contributions.length, amount, paidOn: command.paidOn },
-    allocation,
-  ) as FundsDisbursed[];
-  return { disbursed, contributions, skipped, workerCount: contributions.length, amount };
+  const amount = contributions.length * tariff.total;
+  const disbursed =
+    contributions.length > 0
+      ? (fundingDecider.decide(
+          { type: 'DisburseFunds', allocationId: command.allocationId, batchId: command.batchId, period: command.period, workerCount: contributions.length, amount, paidOn: command.paidOn },
+          allocation,
+        ) as FundsDisbursed[])
+      : [];
+  const refusals: DoubleFundingRefused[] = doubleFunded.length
+    ? [{ type: 'DoubleFundingRefused', data: { ...refOf(allocation), batchId: command.batchId, period: command.period, workers: doubleFunded, refusedOn: command.paidOn }, effectiveDate: command.paidOn }]
+    : [];
+  return { allocationEvents: [...disbursed, ...refusals], contributions, skipped, workerCount: contributions.length, amount };
 }
 

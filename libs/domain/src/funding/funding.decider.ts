@@ -18,6 +18,8 @@ export type AllocationState =
       disbursed: number;
       /** Batches paid from this allocation, so a release can never exceed what its batch took. */
       batches: Record<string, { amount: number; released: number }>;
+      /** Double funding already refused, by `period:workerId`. */
+      refused: Record<string, true>;
     };
 
 /**
@@ -95,6 +97,7 @@ export const fundingDecider: Decider<FundingCommand, AllocationState, FundingEve
           amount: event.data.amount,
           disbursed: 0,
           batches: {},
+          refused: {},
         };
       case 'FundingRevised':
         return state.exists ? { ...state, amount: event.data.amount } : state;
@@ -106,6 +109,12 @@ export const fundingDecider: Decider<FundingCommand, AllocationState, FundingEve
               batches: { ...state.batches, [event.data.batchId]: { amount: event.data.amount, released: 0 } },
             }
           : state;
+      case 'DoubleFundingRefused': {
+        if (!state.exists) return state;
+        const refused = { ...state.refused };
+        for (const w of event.data.workers) refused[`${event.data.period}:${w.workerId}`] = true;
+        return { ...state, refused };
+      }
       case 'FundsReleased': {
         if (!state.exists) return state;
         const batch = state.batches[event.data.batchId];
@@ -119,7 +128,7 @@ export const fundingDecider: Decider<FundingCommand, AllocationState, FundingEve
   },
 };
 
-function refOf(state: Extract<AllocationState, { exists: true }>): AllocationRef {
+export function refOf(state: Extract<AllocationState, { exists: true }>): AllocationRef {
   return { allocationId: state.allocationId, regionCode: state.regionCode, fundingSource: state.fundingSource, fiscalYear: state.fiscalYear };
 }
 

@@ -46,6 +46,15 @@ export type FundsReleased = DomainEvent<
   AllocationRef & { batchId: string; workerCount: number; amount: number; reason: string; releasedOn: string }
 >;
 
-export type FundingEvent = FundingAllocated | FundingRevised | FundsDisbursed | FundsReleased;
+/**
+ * A batch offered the allocation workers another allocation had already paid for the period: refused,
+ * and kept as an audit finding (each worker and period once per allocation).
+ */
+export type DoubleFundingRefused = DomainEvent<
+  'DoubleFundingRefused',
+  AllocationRef & { batchId: string; period: string; workers: Array<{ workerId: string; paidBy: string }>; refusedOn: string }
+>;
+
+export type FundingEvent = FundingAllocated | FundingRevised | FundsDisbursed | FundsReleased | DoubleFundingRefused;
 
 export const allocationStream = (allocationId: string) => `allocation-${allocationId}`;

@@ -18,6 +18,8 @@ export interface AllocationView extends Doc {
   targetWorkers: number | null;
   allocatedOn: string;
   revisions: Array<{ previousAmount: number; amount: number; reason: string; legalBasis: string; revisedOn: string }>;
+  /** Worker-months this allocation was offered but another allocation had already paid (audit findings). */
+  doubleFundingRefused: number;
 }
 
 /** A region's funding in a fiscal year, its descendants' allocations included. Id: `53:2026`. */
@@ -29,12 +31,13 @@ export interface FundingTotalsView extends Doc {
   remaining: number;
   workerMonths: number;
   allocationCount: number;
+  doubleFundingRefused: number;
   bySource: Record<string, { allocated: number; disbursed: number }>;
 }
 
 export const fundingTotalsId = (regionCode: string, fiscalYear: number) => `${regionCode}:${fiscalYear}`;
 
-const HANDLED = new Set(['FundingAllocated', 'FundingRevised', 'FundsDisbursed', 'FundsReleased']);
+const HANDLED = new Set(['FundingAllocated', 'FundingRevised', 'FundsDisbursed', 'FundsReleased', 'DoubleFundingRefused']);
 
 export const fundingProjection: Projection = {
   name: 'funding',
@@ -53,7 +56,7 @@ export const fundingProjection: Projection = {
     const e = event as unknown as FundingEvent;
     const allocation = docs.get('allocations', e.data.allocationId) as AllocationView | undefined;
     // Deltas of one event: what it adds to the allocation and to every region above it.
-    let delta = { allocated: 0, disbursed: 0, workerMonths: 0, allocations: 0 };
+    let delta = { allocated: 0, disbursed: 0, workerMonths: 0, allocations: 0, refused: 0 };
     let next: AllocationView;
     switch (e.type) {
       case 'FundingAllocated':
@@ -66,8 +69,9 @@ export const fundingProjection: Projection = {
           remaining: e.data.amount,
           workerMonths: 0,
           revisions: [],
+          doubleFundingRefused: 0,
         };
-        delta = { allocated: e.data.amount, disbursed: 0, workerMonths: 0, allocations: 1 };
+        delta = { ...delta, allocated: e.data.amount, allocations: 1 };
         break;
       case 'FundingRevised':
         if (!allocation) return [];
@@ -77,6 +81,11 @@ export const fundingProjection: Projection = {
           revisions: [...allocation.revisions, { previousAmount: e.data.previousAmount, amount: e.data.amount, reason: e.data.reason, legalBasis: e.data.legalBasis, revisedOn: e.data.revisedOn }],
         };
         delta.allocated = e.data.amount - allocation.amount;
+        break;
+      case 'DoubleFundingRefused':
+        if (!allocation) return [];
+        delta.refused = e.data.workers.length;
+        next = { ...allocation, doubleFundingRefused: (allocation.doubleFundingRefused ?? 0) + delta.refused };
         break;
       case 'FundsDisbursed':
       case 'FundsReleased': {
@@ -107,6 +116,7 @@ export const fundingProjection: Projection = {
           remaining: allocated - disbursed,
           workerMonths: totals.workerMonths + delta.workerMonths,
           allocationCount: totals.allocationCount + delta.allocations,
+          doubleFundingRefused: (totals.doubleFundingRefused ?? 0) + delta.refused,
           bySource: {
             ...totals.bySource,
             [e.data.fundingSource]: { allocated: source.allocated + delta.allocated, disbursed: source.disbursed + delta.disbursed },
@@ -119,5 +129,5 @@ export const fundingProjection: Projection = {
 };
 
 function emptyTotals(id: string, regionCode: string, fiscalYear: number): FundingTotalsView {
-  return { id, regionCode, fiscalYear, allocated: 0, disbursed: 0, remaining: 0, workerMonths: 0, allocationCount: 0, bySource: {} };
+  return { id, regionCode, fiscalYear, allocated: 0, disbursed: 0, remaining: 0, workerMonths: 0, allocationCount: 0, doubleFundingRefused: 0, bySource: {} };
 }
