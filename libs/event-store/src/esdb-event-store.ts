@@ -26,7 +26,6 @@ import {
   StreamWrite,
   SubscribeOptions,
   Subscription,
-  WriteNotAppliedError,
   WrongExpectedRevisionError,
 } from './event-store.port';
 import {
@@ -42,7 +41,7 @@ import {
 } from './esdb-mapping';
 import { GENESIS_HASH } from './hashing';
 import { sealEvents } from './sealing';
-import { mapWithConcurrency } from './concurrency';
+import { appendLeadThenRest, mapWithConcurrency } from './concurrency';
 
 /** Appends and reads issued at once for batch commands: concurrent, not one by one, but bounded. */
 const CONCURRENCY = 64;
@@ -96,22 +95,8 @@ export class EsdbEventStore implements EventStore {
     }
   }
 
-  async appendMany(writes: StreamWrite[]): Promise<AppendOutcome[]> {
-    if (writes.length === 0) return [];
-    const [lead, ...rest] = writes;
-    try {
-      const first = await this.append(lead.streamName, lead.events, lead.expectedRevision);
-      const others = await mapWithConcurrency(rest, CONCURRENCY, async (w): Promise<AppendOutcome> => {
-        try {
-          return { ok: true, result: await this.append(w.streamName, w.events, w.expectedRevision) };
-        } catch (error) {
-          return { ok: false, error: error as Error };
-        }
-      });
-      return [{ ok: true, result: first }, ...others];
-    } catch (error) {
-      return writes.map((w, i) => ({ ok: false, error: i === 0 ? (error as Error) : new WriteNotAppliedError(w.streamName, error as Error) }));
-    }
+  appendMany(writes: StreamWrite[]): Promise<AppendOutcome[]> {
+    return appendLeadThenRest(writes, (w) => this.append(w.streamName, w.events, w.expectedRevision), CONCURRENCY);
   }
 
   /** The revision and hash the next event of the stream chains onto. */

@@ -2,4 +2,4 @@ export * from './event-store.port';
 export * from './hashing';
 export * from './sqlite-event-store';
 export * from './esdb-event-store';
-export { mapWithConcurrency } from './concurrency';
+export { appendLeadThenRest, mapWithConcurrency } from './concurrency';

@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { allocationStream, fundingDecider, workerDecider, workerStream } from '@app/domain';
+import { appendLeadThenRest, EventStore, SqliteEventStore, StreamWrite } from '@app/event-store';
+import type { AuthUser } from '../auth/user';
+import { CommandShell } from '../infrastructure/command-shell';
+import { PayContributionsCommand, PayContributionsHandler } from './contributions.handler';
+
+/**
+ * The EventStoreDB path of a batch, on the embedded store: appendMany without a multi-stream
+ * transaction (the adapter's own appendLeadThenRest), with another allocation paying one worker
+ * between the lead write and that worker's write.
+ */
+describe('contribution batch on a store without multi-stream transactions', () => {
+  const actor = { userId: 'op', role: 'operator', correlationId: 'req' };
+  const user: AuthUser = { userId: 'op', roles: ['operator'], regions: ['ID'], actingRole: 'operator' };
+  let dir: string;
+  let sqlite: SqliteEventStore;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'ledger-saga-'));
+    sqlite = new SqliteEventStore(join(dir, 'ledger.sqlite'));
+  });
+  afterEach(async () => {
+    await sqlite.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('releases the share of a worker paid concurrently by another allocation and reports it as double funding', async () => {
+    let interfere: ((write: StreamWrite) => Promise<void>) | undefined;
+    const nonAtomic: EventStore = Object.assign(Object.create(sqlite) as SqliteEventStore, {
+      appendMany: (writes: StreamWrite[]) =>
+        appendLeadThenRest(writes, async (w) => {
+          await interfere?.(w);
+          return sqlite.append(w.streamName, w.events, w.expectedRevision);
+        }, 4),
+    });
+    const shell = new CommandShell(nonAtomic);
+    const allocation = randomUUID();
+    await shell.execute(fundingDecider, allocationStream(allocation), { type: 'AllocateFunding', allocationId: allocation, regionCode: '53.03', fundingSource: 'APBD_KABUPATEN_KOTA', fiscalYear: 2025, amount: 10 * 16_800, programName: 'p', legalBasis: 'l', allocatedOn: '2025-07-01' }, actor);
+    const workers = ['w1', 'w2', 'w3'];
+    for (const [i, workerId] of workers.entries()) {
+      await shell.execute(
+        workerDecider,
+        workerStream(workerId),
+        { type: 'EnrolWorker', workerId, nik: `53030107018500${String(i + 1).padStart(2, '0')}`, fullName: 'x', birthDate: '1985-01-07', sex: 'M', regionCode: '53.03.01.2005', occupation: 'PETANI', allocationId: allocation, enrolledOn: '2025-07-07' },
+        actor,
+      );
+    }
+    interfere = async (w) => {
+      if (w.streamName !== workerStream('w3')) return;
+      interfere = undefined;
+      const province = { workerId: 'w3', period: '2025-08', amount: 16_800, jkk: 10_000, jkm: 6_800, allocationId: 'a-province', fundingSource: 'APBD_PROVINSI', batchId: 'b-province', paidOn: '2025-08-09', regionCode: '53.03.01.2005', sex: 'M', occupation: 'PETANI' };
+      await sqlite.append(workerStream('w3'), shell.toNewEvents([{ type: 'ContributionPaid', data: province, effectiveDate: '2025-08-09' }], actor, 'other'), 'any');
+    };
+
+    const handler = new PayContributionsHandler(shell, undefined as never, undefined as never);
+    const answer = await handler.execute(new PayContributionsCommand({ allocationId: allocation, period: '2025-08', paidOn: '2025-08-10', workerIds: workers }, actor, user));
+
+    expect(answer).toMatchObject({ workerCount: 2, amount: 2 * 16_800, skipped: [{ workerId: 'w3', reason: 'DOUBLE_FUNDING' }] });
+    const { state, recorded } = await shell.load(fundingDecider, allocationStream(allocation));
+    expect(recorded.map((e) => e.type)).toEqual(['FundingAllocated', 'FundsDisbursed', 'FundsReleased']);
+    expect(state.exists && state.disbursed).toBe(2 * 16_800);
+    expect(answer.position).toBe(recorded[2].position);
+    const w3 = await sqlite.readStream(workerStream('w3'));
+    expect(w3.filter((e) => e.type === 'ContributionPaid').map((e) => e.data.allocationId)).toEqual(['a-province']);
+  });
+});
