@@ -2,6 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import { REFERENCE_DATA_ATTRIBUTION } from '@app/domain';
 import { AppModule } from './app.module';
 import { AppConfig } from './config';
 import { bodyParserErrorHandler, requireJsonBody } from './http/problem.filter';
@@ -27,7 +28,8 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   const openApi = new DocumentBuilder()
     .setTitle('Jaminan sosial pekerja rentan: ledger API')
     .setDescription(
-      'The ledger of state-funded BPJS Ketenagakerjaan JKK/JKM contributions for vulnerable informal workers. Errors are application/problem+json. Commands accept Idempotency-Key and answer a `position`; queries accept `consistentWith`.',
+      'The ledger of state-funded BPJS Ketenagakerjaan JKK/JKM contributions for vulnerable informal workers. Errors are application/problem+json. Commands accept Idempotency-Key and answer a `position`; queries accept `consistentWith`. ' +
+        `Region codes and population: ${REFERENCE_DATA_ATTRIBUTION}.`,
     )
     .setVersion('1')
     .addBearerAuth()

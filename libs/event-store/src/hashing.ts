@@ -36,7 +36,3 @@ export function eventHash(prevHash: string, e: HashedFields): string {
   );
 }
 
-/** The ledger digest: every event's hash chained in ledger order. */
-export function nextLedgerDigest(previousDigest: string, eventHashValue: string): string {
-  return sha256(previousDigest + eventHashValue);
-}

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NewEvent, SqliteEventStore } from '@app/event-store';
 import { LEDGER_PROJECTIONS, READ_MODEL_SCHEMA } from './projections';
+import { InMemoryReadModels } from './in-memory-read-models';
 import { ReadModels } from './read-store.port';
 import { rebuildReadModels } from './rebuild';
 import { ProjectionRunner } from './runner';
@@ -113,6 +114,15 @@ describe('projection runner', () => {
     expect(after.generation).toBe(result.generation);
     expect(after.generation).not.toBe(before.generation);
     expect(await dump(after)).toEqual(expected);
+  });
+
+  it('builds the same read models in memory (the target of point-in-time reports) as in SQLite', async () => {
+    await seedLedger(events, 5);
+    await new ProjectionRunner(events, () => reads.active(), LEDGER_PROJECTIONS, { name: 'ledger', batchSize: 3 }).catchUp();
+    const memory = new InMemoryReadModels();
+    await new ProjectionRunner(events, async () => memory, LEDGER_PROJECTIONS, { name: 'ledger', batchSize: 7 }).catchUp();
+    expect(await dump(memory)).toEqual(await dump(await reads.active()));
+    expect(await memory.checkpoint('ledger')).toBe(await (await reads.active()).checkpoint('ledger'));
   });
 
   it('reports lag while events wait to be projected', async () => {

@@ -91,9 +91,6 @@ export function contains(ancestor: string, code: string): boolean {
   return ancestor === COUNTRY || code === ancestor || code.startsWith(`${ancestor}.`);
 }
 
-export function provinceOf(code: string): string {
-  return code.slice(0, 2);
-}
 
 /** 2025 population (Kemendagri), for the country, provinces and regencies/cities only. */
 export function populationOf(code: string): Population | undefined {

@@ -42,7 +42,3 @@ export function monthsBetween(from: string, to: string): number {
   return ty * 12 + tm - (fy * 12 + fm);
 }
 
-export function lastDayOfPeriod(period: string): string {
-  const [y, m] = period.split('-').map(Number);
-  return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
-}

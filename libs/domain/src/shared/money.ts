@@ -3,6 +3,3 @@ export function formatRupiah(amount: number): string {
   return `Rp${amount.toLocaleString('en-US')}`;
 }
 
-export function isWholeRupiah(value: unknown): value is number {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
-}
