@@ -180,6 +180,8 @@ describe('the ledger over HTTP (embedded default)', () => {
       expect(res.body.skipped).toEqual([{ workerId: late, reason: 'NOT_ACTIVE_IN_PERIOD' }, { workerId: gone, reason: 'NOT_ACTIVE_IN_PERIOD' }]);
     });
 
+    // Over HTTP on the embedded store these requests mostly run one after the other; the truly
+    // overlapping case is forced in apps/api/src/contributions/contributions.handler.spec.ts.
     it('never overspends an allocation under concurrent batches', async () => {
       const tight = await allocate({ regionCode: '53.03', fundingSource: 'APBD_KABUPATEN_KOTA', amount: 3 * WORKER_MONTH });
       const ids: string[] = [];

@@ -137,6 +137,11 @@ export class WriteNotAppliedError extends Error {
   }
 }
 
+/** A write lost a race with another writer (itself, or the write that rolled its batch back): decide again. */
+export function isConcurrencyConflict(error: unknown): boolean {
+  return error instanceof WrongExpectedRevisionError || (error instanceof WriteNotAppliedError && error.cause instanceof WrongExpectedRevisionError);
+}
+
 /** Stream category: the part of the name before the first '-' (`allocation-…` → `allocation`). */
 export function categoryOf(streamName: string): string {
   const dash = streamName.indexOf('-');

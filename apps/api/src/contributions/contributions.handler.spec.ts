@@ -8,14 +8,88 @@ import type { AuthUser } from '../auth/user';
 import { CommandShell } from '../infrastructure/command-shell';
 import { PayContributionsCommand, PayContributionsHandler } from './contributions.handler';
 
+const actor = { userId: 'op', role: 'operator', correlationId: 'req' };
+const user: AuthUser = { userId: 'op', roles: ['operator'], regions: ['ID'], actingRole: 'operator' };
+
+async function allocate(shell: CommandShell, regionCode: string, fundingSource: 'APBD_PROVINSI' | 'APBD_KABUPATEN_KOTA', workerMonths: number): Promise<string> {
+  const allocationId = randomUUID();
+  await shell.execute(fundingDecider, allocationStream(allocationId), { type: 'AllocateFunding', allocationId, regionCode, fundingSource, fiscalYear: 2025, amount: workerMonths * 16_800, programName: 'p', legalBasis: 'l', allocatedOn: '2025-07-01' }, actor);
+  return allocationId;
+}
+
+async function enrol(shell: CommandShell, allocationId: string, count: number): Promise<string[]> {
+  const ids = Array.from({ length: count }, () => randomUUID());
+  for (const [i, workerId] of ids.entries()) {
+    await shell.execute(
+      workerDecider,
+      workerStream(workerId),
+      { type: 'EnrolWorker', workerId, nik: `53030107018500${String(i + 1).padStart(2, '0')}`, fullName: 'x', birthDate: '1985-01-07', sex: 'M', regionCode: '53.03.01.2005', occupation: 'PETANI', allocationId, enrolledOn: '2025-07-07' },
+      actor,
+    );
+  }
+  return ids;
+}
+
+const batch = (allocationId: string, workerIds: string[]) => new PayContributionsCommand({ allocationId, period: '2025-08', paidOn: '2025-08-10', workerIds }, actor, user);
+
+/**
+ * Requests that really overlap: every read of worker streams waits a moment, so two batches both
+ * decide on the same state before either appends, and the second must notice and decide again.
+ */
+describe('concurrent contribution batches on the embedded store', () => {
+  let dir: string;
+  let sqlite: SqliteEventStore;
+  let shell: CommandShell;
+  let handler: PayContributionsHandler;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'ledger-race-'));
+    sqlite = new SqliteEventStore(join(dir, 'ledger.sqlite'));
+    const slow: EventStore = Object.assign(Object.create(sqlite) as SqliteEventStore, {
+      readStreams: async (names: readonly string[]) => {
+        const read = await sqlite.readStreams(names);
+        await new Promise((r) => setTimeout(r, 20));
+        return read;
+      },
+    });
+    shell = new CommandShell(slow);
+    handler = new PayContributionsHandler(shell, undefined as never, undefined as never);
+  });
+  afterEach(async () => {
+    await sqlite.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('never overspends: of two overlapping batches that each fit alone but not together, one is refused', async () => {
+    const allocation = await allocate(shell, '53.03', 'APBD_KABUPATEN_KOTA', 3);
+    const workers = await enrol(shell, allocation, 4);
+    const results = await Promise.allSettled([handler.execute(batch(allocation, workers.slice(0, 2))), handler.execute(batch(allocation, workers.slice(2)))]);
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason.message).toMatch(/shortfall/);
+    const { state, recorded } = await shell.load(fundingDecider, allocationStream(allocation));
+    expect(state.exists && state.disbursed).toBe(2 * 16_800);
+    expect(recorded.filter((e) => e.type === 'FundsDisbursed')).toHaveLength(1);
+  });
+
+  it('pays each worker once when two allocations pay the same workers at the same moment', async () => {
+    const ttu = await allocate(shell, '53.03', 'APBD_KABUPATEN_KOTA', 10);
+    const province = await allocate(shell, '53', 'APBD_PROVINSI', 10);
+    const workers = await enrol(shell, ttu, 3);
+    const [a, b] = await Promise.all([handler.execute(batch(ttu, workers)), handler.execute(batch(province, workers))]);
+    expect(a.workerCount + b.workerCount).toBe(3);
+    expect([...a.skipped, ...b.skipped].map((s) => s.reason)).toEqual(['DOUBLE_FUNDING', 'DOUBLE_FUNDING', 'DOUBLE_FUNDING']);
+    for (const id of workers) {
+      const paid = (await sqlite.readStream(workerStream(id))).filter((e) => e.type === 'ContributionPaid');
+      expect(paid).toHaveLength(1);
+    }
+  });
+});
+
 /**
  * The EventStoreDB path of a batch, on the embedded store: appendMany without a multi-stream
  * transaction (the adapter's own appendLeadThenRest), with another allocation paying one worker
  * between the lead write and that worker's write.
  */
 describe('contribution batch on a store without multi-stream transactions', () => {
-  const actor = { userId: 'op', role: 'operator', correlationId: 'req' };
-  const user: AuthUser = { userId: 'op', roles: ['operator'], regions: ['ID'], actingRole: 'operator' };
   let dir: string;
   let sqlite: SqliteEventStore;
   beforeEach(() => {

@@ -13,7 +13,7 @@ import {
   WorkerState,
   workerStream,
 } from '@app/domain';
-import { StreamWrite, WrongExpectedRevisionError } from '@app/event-store';
+import { isConcurrencyConflict, StreamWrite } from '@app/event-store';
 import { READ_STORE, ReadStore } from '@app/read-models';
 import { assertRegionAccess } from '../auth/region-scope';
 import type { AuthUser } from '../auth/user';
@@ -82,7 +82,7 @@ export class PayContributionsHandler implements ICommandHandler<PayContributions
       const outcomes = await this.shell.store.appendMany(writes);
       const lead = outcomes[0];
       if (!lead.ok) {
-        if (lead.error instanceof WrongExpectedRevisionError && attempt < MAX_ATTEMPTS) continue;
+        if (isConcurrencyConflict(lead.error) && attempt < MAX_ATTEMPTS) continue;
         throw lead.error;
       }
       const failed = decision.contributions.filter((_, i) => !outcomes[i + 1].ok);
