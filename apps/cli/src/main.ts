@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
+import { isKnownRegion } from '@app/domain';
 import { LEDGER_CHECKPOINT, LEDGER_PROJECTIONS, rebuildReadModels } from '@app/read-models';
 import { mintToken } from '../../api/src/auth/tokens';
 import { Role, ROLES } from '../../api/src/auth/user';
@@ -30,7 +31,10 @@ async function main(argv: string[]): Promise<void> {
       const roles = values.roles.split(',').map((r) => r.trim());
       const unknown = roles.filter((r) => !(ROLES as readonly string[]).includes(r));
       if (unknown.length) throw new Error(`unknown roles: ${unknown.join(', ')}`);
-      console.log(mintToken(secret, { sub: values.sub, roles: roles as Role[], regions: values.regions.split(',').map((r) => r.trim()) }, values.expires as '12h'));
+      const regions = values.regions.split(',').map((r) => r.trim());
+      const unknownRegions = regions.filter((r) => !isKnownRegion(r));
+      if (unknownRegions.length) throw new Error(`unknown region codes: ${unknownRegions.join(', ')} (Kemendagri codes such as 53.03, or ID)`);
+      console.log(mintToken(secret, { sub: values.sub, roles: roles as Role[], regions }, values.expires as '12h'));
       return;
     }
     case 'rebuild': {
