@@ -12,6 +12,7 @@ async function main(): Promise<void> {
   const events = await openEventStore(config);
   const reads = await openReadStore(config);
   const runner = new ProjectionRunner(events, () => reads.active(), LEDGER_PROJECTIONS, { name: LEDGER_CHECKPOINT, batchSize: 2000, idleMs: 200 });
+  runner.onFailed((error) => console.error(JSON.stringify({ msg: 'projection batch failed, retrying', error: error.message })));
   runner.start();
   console.log(`projector: ${events.kind} -> ${reads.kind}, from checkpoint ${(await (await reads.active()).checkpoint(LEDGER_CHECKPOINT)) ?? 'start'}`);
   const report = setInterval(async () => {

@@ -123,6 +123,11 @@ export class ProjectionRunner {
     };
   }
 
+  onFailed(listener: (error: Error) => void): () => void {
+    this.emitter.on('failed', listener);
+    return () => this.emitter.off('failed', listener);
+  }
+
   onCommitted(listener: (position: string) => void): () => void {
     this.emitter.on('committed', listener);
     return () => this.emitter.off('committed', listener);

@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { EVENT_STORE, EventStore } from '@app/event-store';
 import { LEDGER_CHECKPOINT, LEDGER_PROJECTIONS, ProjectionLag, ProjectionRunner, READ_STORE, ReadStore } from '@app/read-models';
 import { APP_CONFIG, AppConfig } from '../config';
@@ -14,6 +14,12 @@ export class ProjectionService implements OnApplicationBootstrap, OnApplicationS
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.runner = new ProjectionRunner(events, () => reads.active(), LEDGER_PROJECTIONS, { name: LEDGER_CHECKPOINT, batchSize: 2000 });
+    // The runner retries a failing batch; say so once per distinct failure, not every 50 ms.
+    let last = '';
+    this.runner.onFailed((error) => {
+      if (error.message !== last) new Logger('Projector').error(`projection batch failed, retrying: ${error.message}`);
+      last = error.message;
+    });
   }
 
   onApplicationBootstrap(): void {
