@@ -92,8 +92,9 @@ export class ProjectionRunner {
           read = await this.runBatch();
           this.lastError = undefined;
         } catch (error) {
+          // A failing batch is retried; listeners hear of each distinct failure once.
+          if ((error as Error).message !== this.lastError?.message) this.emitter.emit('failed', error);
           this.lastError = error as Error;
-          this.emitter.emit('failed', error);
         }
         if (read === 0) await new Promise((r) => setTimeout(r, this.options.idleMs ?? 50));
       }

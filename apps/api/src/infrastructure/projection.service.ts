@@ -14,12 +14,7 @@ export class ProjectionService implements OnApplicationBootstrap, OnApplicationS
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.runner = new ProjectionRunner(events, () => reads.active(), LEDGER_PROJECTIONS, { name: LEDGER_CHECKPOINT, batchSize: 2000 });
-    // The runner retries a failing batch; say so once per distinct failure, not every 50 ms.
-    let last = '';
-    this.runner.onFailed((error) => {
-      if (error.message !== last) new Logger('Projector').error(`projection batch failed, retrying: ${error.message}`);
-      last = error.message;
-    });
+    this.runner.onFailed((error) => new Logger('Projector').error(`projection batch failed, retrying: ${error.message}`));
   }
 
   onApplicationBootstrap(): void {
