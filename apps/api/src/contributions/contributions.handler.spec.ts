@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { allocationStream, fundingDecider, workerDecider, workerStream } from '@app/domain';
-import { appendLeadThenRest, EventStore, SqliteEventStore, StreamWrite } from '@app/event-store';
+import { appendLeadThenRest, SqliteEventStore, StreamWrite } from '@app/event-store';
+import { tempLedger, withOverrides, withSlowReads } from '../../../../test/support/stores';
 import type { AuthUser } from '../auth/user';
 import { CommandShell } from '../infrastructure/command-shell';
 import { PayContributionsCommand, PayContributionsHandler } from './contributions.handler';
@@ -37,27 +35,17 @@ const batch = (allocationId: string, workerIds: string[]) => new PayContribution
  * decide on the same state before either appends, and the second must notice and decide again.
  */
 describe('concurrent contribution batches on the embedded store', () => {
-  let dir: string;
+  let ledger: ReturnType<typeof tempLedger>;
   let sqlite: SqliteEventStore;
   let shell: CommandShell;
   let handler: PayContributionsHandler;
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'ledger-race-'));
-    sqlite = new SqliteEventStore(join(dir, 'ledger.sqlite'));
-    const slow: EventStore = Object.assign(Object.create(sqlite) as SqliteEventStore, {
-      readStreams: async (names: readonly string[]) => {
-        const read = await sqlite.readStreams(names);
-        await new Promise((r) => setTimeout(r, 20));
-        return read;
-      },
-    });
-    shell = new CommandShell(slow);
+    ledger = tempLedger('ledger-race-');
+    sqlite = ledger.store;
+    shell = new CommandShell(withSlowReads(sqlite));
     handler = new PayContributionsHandler(shell, undefined as never, undefined as never);
   });
-  afterEach(async () => {
-    await sqlite.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterEach(() => ledger.dispose());
 
   it('never overspends: of two overlapping batches that each fit alone but not together, one is refused', async () => {
     const allocation = await allocate(shell, '53.03', 'APBD_KABUPATEN_KOTA', 3);
@@ -90,20 +78,17 @@ describe('concurrent contribution batches on the embedded store', () => {
  * between the lead write and that worker's write.
  */
 describe('contribution batch on a store without multi-stream transactions', () => {
-  let dir: string;
+  let ledger: ReturnType<typeof tempLedger>;
   let sqlite: SqliteEventStore;
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'ledger-saga-'));
-    sqlite = new SqliteEventStore(join(dir, 'ledger.sqlite'));
+    ledger = tempLedger('ledger-saga-');
+    sqlite = ledger.store;
   });
-  afterEach(async () => {
-    await sqlite.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterEach(() => ledger.dispose());
 
   it('releases the share of a worker paid concurrently by another allocation and reports it as double funding', async () => {
     let interfere: ((write: StreamWrite) => Promise<void>) | undefined;
-    const nonAtomic: EventStore = Object.assign(Object.create(sqlite) as SqliteEventStore, {
+    const nonAtomic = withOverrides(sqlite, {
       appendMany: (writes: StreamWrite[]) =>
         appendLeadThenRest(writes, async (w) => {
           await interfere?.(w);

@@ -1,32 +1,20 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { allocationStream, fundingDecider } from '@app/domain';
-import { EventStore, SqliteEventStore } from '@app/event-store';
+import { SqliteEventStore } from '@app/event-store';
+import { tempLedger, withSlowReads } from '../../../../test/support/stores';
 import { CommandShell } from './command-shell';
 
 describe('command shell', () => {
   const actor = { userId: 'fin', role: 'finance', correlationId: 'req-7' };
-  let dir: string;
+  let ledger: ReturnType<typeof tempLedger>;
   let sqlite: SqliteEventStore;
   let shell: CommandShell;
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'ledger-shell-'));
-    sqlite = new SqliteEventStore(join(dir, 'ledger.sqlite'));
-    // Every stream read waits a moment, so overlapping commands both decide on the same revision.
-    const slow: EventStore = Object.assign(Object.create(sqlite) as SqliteEventStore, {
-      readStream: async (name: string) => {
-        const read = await sqlite.readStream(name);
-        await new Promise((r) => setTimeout(r, 10));
-        return read;
-      },
-    });
-    shell = new CommandShell(slow);
+    ledger = tempLedger('ledger-shell-');
+    sqlite = ledger.store;
+    // Every stream read answers a moment late, so overlapping commands both decide on the same revision.
+    shell = new CommandShell(withSlowReads(sqlite, 10));
   });
-  afterEach(async () => {
-    await sqlite.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterEach(() => ledger.dispose());
 
   it('decides again on the new state when another command appended first', async () => {
     const stream = allocationStream('a1');
