@@ -1,8 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler, IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
-import { randomUUID } from 'node:crypto';
-import { ClaimCommand, ClaimEvent, claimStream, decideClaim, evolveClaim, noClaim, workerDecider, workerStream } from '@app/domain';
-import { WrongExpectedRevisionError } from '@app/event-store';
+import { ClaimCommand, ClaimEvent, ClaimState, claimStream, Decider, decideClaim, evolveClaim, noClaim, workerDecider, workerStream } from '@app/domain';
 import { ClaimView, Filter, READ_STORE, ReadStore } from '@app/read-models';
 import { assertRegionAccess } from '../auth/region-scope';
 import type { AuthUser } from '../auth/user';
@@ -21,24 +19,20 @@ export class ClaimHandler implements ICommandHandler<ClaimCommandMessage> {
   constructor(private readonly shell: CommandShell) {}
 
   async execute({ command, actor, user }: ClaimCommandMessage) {
-    const commandId = randomUUID();
-    for (let attempt = 1; ; attempt++) {
-      const claim = await this.shell.load({ initialState: noClaim, evolve: evolveClaim }, claimStream(command.claimId));
-      const workerId = command.type === 'SubmitClaim' ? command.workerId : claim.state.workerId;
-      const worker = await this.shell.load(workerDecider, workerStream(workerId));
-      const regionCode = command.type === 'SubmitClaim' ? worker.state.regionCode : claim.state.regionCode;
+    const claim = await this.shell.load(claimEvolution, claimStream(command.claimId));
+    const workerId = command.type === 'SubmitClaim' ? command.workerId : claim.state.workerId;
+    const { state: worker } = await this.shell.load(workerDecider, workerStream(workerId));
+    const decider: Decider<ClaimCommand, ClaimState, ClaimEvent> = { ...claimEvolution, decide: (c, state) => decideClaim(c, state, worker) };
+    const { events, result } = await this.shell.execute(decider, claimStream(command.claimId), command, actor, (state) => {
+      const regionCode = state.status === 'NONE' ? worker.regionCode : state.regionCode;
       if (regionCode) assertRegionAccess(user, regionCode);
-      const events: ClaimEvent[] = decideClaim(command, claim.state, worker.state);
-      try {
-        const result = await this.shell.store.append(claimStream(command.claimId), this.shell.toNewEvents(events, actor, commandId), claim.revision < 0 ? 'no_stream' : claim.revision);
-        const settled = events.find((e) => e.type === 'ClaimSettled');
-        return { claimId: command.claimId, ...(settled ? { amount: settled.data.amount } : {}), position: result.position };
-      } catch (error) {
-        if (!(error instanceof WrongExpectedRevisionError) || attempt >= 5) throw error;
-      }
-    }
+    });
+    const settled = events.find((e) => e.type === 'ClaimSettled');
+    return { claimId: command.claimId, ...(settled ? { amount: settled.data.amount } : {}), position: result.position };
   }
 }
+
+const claimEvolution = { initialState: noClaim, evolve: evolveClaim };
 
 export interface ClaimsAnswer {
   items: Omit<ClaimView, 'id'>[];
