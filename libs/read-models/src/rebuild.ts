@@ -11,33 +11,25 @@ export interface RebuildProgress {
 
 /**
  * Replays the whole ledger into a fresh generation while queries keep reading the active one, then
- * swaps it in. The live runner (if any) is held for the final catch-up and the swap, so no event
- * lands in the old generation after the new one has been read up to the head.
+ * swaps it in. A live runner needs no coordination: it looks up the active generation at every batch
+ * and continues from that generation's own checkpoint, and a batch it commits into the generation
+ * just replaced lands in tables that are kept until the next swap.
  */
 export async function rebuildReadModels(
   events: EventStore,
   readStore: ReadStore,
   projections: readonly Projection[],
   checkpointName: string,
-  options: { live?: ProjectionRunner; batchSize?: number; onProgress?: (p: RebuildProgress) => void } = {},
+  options: { batchSize?: number; onProgress?: (p: RebuildProgress) => void } = {},
 ): Promise<RebuildProgress> {
   const fresh = await readStore.createGeneration();
   const runner = new ProjectionRunner(events, async () => fresh, projections, { name: checkpointName, batchSize: options.batchSize ?? 1000 });
   const progress: RebuildProgress = { generation: fresh.generation, eventsProjected: 0 };
-  const step = async () => {
-    for (let n = await runner.runBatch(); n > 0; n = await runner.runBatch()) {
-      progress.eventsProjected += n;
-      progress.checkpoint = await fresh.checkpoint(checkpointName);
-      options.onProgress?.({ ...progress });
-    }
-  };
-  await step();
-  const resume = options.live ? await options.live.pause() : undefined;
-  try {
-    await step();
-    await readStore.activate(fresh.generation);
-  } finally {
-    resume?.();
+  for (let n = await runner.runBatch(); n > 0; n = await runner.runBatch()) {
+    progress.eventsProjected += n;
+    progress.checkpoint = await fresh.checkpoint(checkpointName);
+    options.onProgress?.({ ...progress });
   }
+  await readStore.activate(fresh.generation);
   return progress;
 }

@@ -14,9 +14,9 @@ const context = { userId: 'u', role: 'finance', correlationId: 'c', causationId:
 const ev = (type: string, data: Record<string, unknown>, effectiveDate = '2026-01-15'): NewEvent => ({ id: randomUUID(), type, data, effectiveDate, context });
 const ref = (allocationId: string, regionCode: string) => ({ allocationId, regionCode, fundingSource: 'APBD_KABUPATEN_KOTA', fiscalYear: 2026 });
 
-async function seedLedger(store: SqliteEventStore, allocations: number) {
+async function seedLedger(store: SqliteEventStore, allocations: number, prefix = 'a') {
   for (let i = 0; i < allocations; i++) {
-    const id = `a${i}`;
+    const id = `${prefix}${i}`;
     const region = i % 2 ? '53.03' : '52.03';
     await store.append(
       `allocation-${id}`,
@@ -102,8 +102,8 @@ describe('projection runner', () => {
     const before = await reads.active();
     const expected = await dump(before);
     const answeredDuringRebuild: unknown[] = [];
+    live.start();
     const result = await rebuildReadModels(events, reads, LEDGER_PROJECTIONS, 'ledger', {
-      live,
       batchSize: 2,
       onProgress: async () => answeredDuringRebuild.push(await (await reads.active()).get('fundingTotals', 'ID:2026')),
     });
@@ -114,6 +114,12 @@ describe('projection runner', () => {
     expect(after.generation).toBe(result.generation);
     expect(after.generation).not.toBe(before.generation);
     expect(await dump(after)).toEqual(expected);
+
+    // The live runner carries on in the new generation, from that generation's own checkpoint.
+    await seedLedger(events, 1, 'late');
+    for (let i = 0; i < 100 && (await after.get('fundingTotals', 'ID:2026'))?.allocationCount !== 4; i++) await new Promise((r) => setTimeout(r, 20));
+    await live.stop();
+    expect(await after.get('fundingTotals', 'ID:2026')).toMatchObject({ allocationCount: 4 });
   });
 
   it('builds the same read models in memory (the target of point-in-time reports) as in SQLite', async () => {

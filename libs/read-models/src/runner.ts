@@ -28,7 +28,6 @@ export class ProjectionRunner {
   private readonly emitter = new EventEmitter();
   private running?: Promise<void>;
   private stopping = false;
-  private paused?: { release: () => void; released: Promise<void> };
   private lastError?: Error;
 
   constructor(
@@ -38,10 +37,6 @@ export class ProjectionRunner {
     private readonly options: RunnerOptions,
   ) {
     this.emitter.setMaxListeners(0);
-  }
-
-  get name(): string {
-    return this.options.name;
   }
 
   get error(): Error | undefined {
@@ -55,7 +50,6 @@ export class ProjectionRunner {
     const events = await this.store.readAll({ after, maxCount: this.options.batchSize ?? 500 });
     if (events.length === 0) return 0;
     await this.project(target, events);
-    this.emitter.emit('committed', events[events.length - 1].position);
     return events.length;
   }
 
@@ -63,7 +57,11 @@ export class ProjectionRunner {
     const keys = new Map<string, DocKey>();
     for (const event of events) for (const p of this.projections) for (const k of p.keys(event)) keys.set(keyOf(k), k);
     const byCollection = new Map<string, string[]>();
-    for (const k of keys.values()) byCollection.set(k.collection, [...(byCollection.get(k.collection) ?? []), k.id]);
+    for (const k of keys.values()) {
+      const ids = byCollection.get(k.collection);
+      if (ids) ids.push(k.id);
+      else byCollection.set(k.collection, [k.id]);
+    }
     const loaded: Array<[DocKey, NonNullable<Awaited<ReturnType<ReadModels['get']>>>]> = [];
     for (const [collection, ids] of byCollection) {
       for (const [id, doc] of await target.getMany(collection, ids)) loaded.push([{ collection, id }, doc]);
@@ -86,7 +84,6 @@ export class ProjectionRunner {
     this.stopping = false;
     this.running = (async () => {
       while (!this.stopping) {
-        if (this.paused) await this.paused.released;
         let read = 0;
         try {
           read = await this.runBatch();
@@ -103,35 +100,13 @@ export class ProjectionRunner {
 
   async stop(): Promise<void> {
     this.stopping = true;
-    this.paused?.release();
     await this.running;
     this.running = undefined;
-  }
-
-  /** Holds the background loop between batches (a rebuild swaps generations while it is held). */
-  async pause(): Promise<() => void> {
-    let release: () => void = () => undefined;
-    const released = new Promise<void>((r) => (release = r));
-    const wasRunning = !!this.running;
-    if (wasRunning) {
-      await this.stop();
-    }
-    this.paused = { release, released };
-    return () => {
-      this.paused = undefined;
-      release();
-      if (wasRunning) this.start();
-    };
   }
 
   onFailed(listener: (error: Error) => void): () => void {
     this.emitter.on('failed', listener);
     return () => this.emitter.off('failed', listener);
-  }
-
-  onCommitted(listener: (position: string) => void): () => void {
-    this.emitter.on('committed', listener);
-    return () => this.emitter.off('committed', listener);
   }
 
   async lag(now: Date = new Date()): Promise<ProjectionLag> {
