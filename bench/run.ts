@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { EVENT_STORE, EventStore } from '@app/event-store';
-import { LEDGER_CHECKPOINT, LEDGER_PROJECTIONS, ProjectionRunner, READ_STORE, ReadStore } from '@app/read-models';
+import { ledgerRunner, READ_STORE, ReadStore } from '@app/read-models';
 import { createApp } from '../apps/api/src/app.factory';
 import { loadConfig } from '../apps/api/src/config';
 import { PayContributionsCommand } from '../apps/api/src/contributions/contributions.handler';
@@ -57,7 +57,7 @@ async function main() {
     const all = await events.readAll({ maxCount: 10 * n });
     const fresh = await reads.createGeneration();
     t = performance.now();
-    await new ProjectionRunner(events, async () => fresh, LEDGER_PROJECTIONS, { name: LEDGER_CHECKPOINT, batchSize: 2000 }).catchUp();
+    await ledgerRunner(events, async () => fresh).catchUp();
     const projectMs = performance.now() - t;
     const docs = (await Promise.all(['workers', 'coverage', 'enrolment', 'allocations', 'fundingTotals'].map(async (c) => (await fresh.find(c)).items))).flat();
 

@@ -173,11 +173,16 @@ describe('funding over HTTP (embedded default)', () => {
 
   describe('operations', () => {
     it('serves health, metrics and the OpenAPI description without credentials', async () => {
+      await t.http.post('/api/v1/allocations').set(finance()).send({ ...ntt2026, fiscalYear: 2029, allocatedOn: '2029-01-02' }).expect(201);
+      await t.http.post('/api/v1/allocations').set(finance()).send({ ...ntt2026, regionCode: '53.03' }).expect(422);
       const health = await t.http.get('/health').expect(200);
       expect(health.body.details).toMatchObject({ eventStore: { status: 'up', kind: 'sqlite' }, readStore: { status: 'up', kind: 'sqlite' }, projection: { status: 'up' } });
       const metrics = await t.http.get('/metrics').expect(200);
       expect(metrics.text).toMatch(/ledger_projection_lag_seconds/);
       expect(metrics.text).toMatch(/http_request_duration_seconds_bucket/);
+      // Labelled with the status actually sent: 201 for a recorded allocation, 422 for a refused one.
+      expect(metrics.text).toMatch(/http_request_duration_seconds_count\{method="POST",route="\/api\/v1\/allocations",status="201"\} [1-9]/);
+      expect(metrics.text).toMatch(/http_request_duration_seconds_count\{method="POST",route="\/api\/v1\/allocations",status="422"\} [1-9]/);
       const docs = await t.http.get('/docs-json').expect(200);
       expect(Object.keys(docs.body.paths)).toEqual(expect.arrayContaining(['/api/v1/allocations', '/api/v1/funding/{regionCode}']));
     });

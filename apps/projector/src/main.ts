@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { LEDGER_CHECKPOINT, LEDGER_PROJECTIONS, ProjectionRunner } from '@app/read-models';
+import { LEDGER_CHECKPOINT, ledgerRunner } from '@app/read-models';
 import { loadConfig } from '../../api/src/config';
 import { openEventStore, openReadStore } from '../../api/src/infrastructure/stores';
 
@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   const config = loadConfig({ JWT_SECRET: 'unused-by-the-projector', ...process.env });
   const events = await openEventStore(config);
   const reads = await openReadStore(config);
-  const runner = new ProjectionRunner(events, () => reads.active(), LEDGER_PROJECTIONS, { name: LEDGER_CHECKPOINT, batchSize: 2000, idleMs: 200 });
+  const runner = ledgerRunner(events, () => reads.active(), { idleMs: 200 });
   runner.onFailed((error) => console.error(JSON.stringify({ msg: 'projection batch failed, retrying', error: error.message })));
   runner.start();
   console.log(`projector: ${events.kind} -> ${reads.kind}, from checkpoint ${(await (await reads.active()).checkpoint(LEDGER_CHECKPOINT)) ?? 'start'}`);

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { EVENT_STORE, EventStore } from '@app/event-store';
-import { LEDGER_CHECKPOINT, LEDGER_PROJECTIONS, ProjectionLag, ProjectionRunner, READ_STORE, ReadStore } from '@app/read-models';
+import { LEDGER_CHECKPOINT, ledgerRunner, ProjectionLag, ProjectionRunner, READ_STORE, ReadStore } from '@app/read-models';
 import { APP_CONFIG, AppConfig } from '../config';
 
 /** The in-process projector (embedded default) and the checkpoint the queries wait on. */
@@ -13,7 +13,7 @@ export class ProjectionService implements OnApplicationBootstrap, OnApplicationS
     @Inject(READ_STORE) private readonly reads: ReadStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
-    this.runner = new ProjectionRunner(events, () => reads.active(), LEDGER_PROJECTIONS, { name: LEDGER_CHECKPOINT, batchSize: 2000 });
+    this.runner = ledgerRunner(events, () => reads.active());
     this.runner.onFailed((error) => new Logger('Projector').error(`projection batch failed, retrying: ${error.message}`));
   }
 

@@ -1,8 +1,8 @@
 import { CallHandler, Controller, ExecutionContext, Get, Header, Injectable, NestInterceptor } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { Observable, tap } from 'rxjs';
+import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { Observable } from 'rxjs';
 import { Public } from '../auth/decorators';
 import { ProjectionService } from '../infrastructure/projection.service';
 
@@ -11,7 +11,6 @@ import { ProjectionService } from '../infrastructure/projection.service';
 export class Metrics {
   readonly registry = new Registry();
   readonly requests: Histogram<'method' | 'route' | 'status'>;
-  readonly commands: Counter<'route' | 'status'>;
 
   constructor(projections: ProjectionService) {
     collectDefaultMetrics({ register: this.registry });
@@ -22,7 +21,6 @@ export class Metrics {
       buckets: [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30],
       registers: [this.registry],
     });
-    this.commands = new Counter({ name: 'ledger_commands_total', help: 'Commands answered, by route and status', labelNames: ['route', 'status'], registers: [this.registry] });
     new Gauge({
       name: 'ledger_projection_lag_seconds',
       help: 'Age of the oldest ledger event not yet in the read models',
@@ -42,11 +40,9 @@ export class MetricsInterceptor implements NestInterceptor {
     const req = context.switchToHttp().getRequest<Request>();
     const res = context.switchToHttp().getResponse<Response>();
     const end = this.metrics.requests.startTimer({ method: req.method, route: (req.route as { path?: string } | undefined)?.path ?? 'unknown' });
-    const done = (status: number) => {
-      end({ status: String(status) });
-      if (req.method === 'POST') this.metrics.commands.inc({ route: (req.route as { path?: string } | undefined)?.path ?? 'unknown', status: String(status) });
-    };
-    return next.handle().pipe(tap({ next: () => done(res.statusCode), error: (e: { status?: number }) => done(e?.status ?? 500) }));
+    // The status is known only once the answer is sent (Nest sets 201, the problem filter sets 4xx).
+    res.once('finish', () => end({ status: String(res.statusCode) }));
+    return next.handle();
   }
 }
 

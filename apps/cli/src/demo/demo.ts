@@ -14,6 +14,7 @@ import { CoverageFigures, GetCoverageQuery } from '../../../api/src/coverage/cov
 import { EstimateWorkforceCommand } from '../../../api/src/coverage/workforce.handler';
 import { AllocateFundingCommand } from '../../../api/src/funding/funding.commands';
 import { FundingAnswer, GetFundingQuery } from '../../../api/src/funding/funding.queries';
+import { currentPeriod } from '../../../api/src/http/clock';
 import { ProjectionService } from '../../../api/src/infrastructure/projection.service';
 import { Actor } from '../../../api/src/infrastructure/command-shell';
 import { ChangeWorkerCommand, EnrolWorkerCommand } from '../../../api/src/workers/workers.commands';
@@ -57,6 +58,8 @@ class Demo {
   private readonly n: (count: number) => number;
   private readonly ids = { ntt: [] as string[], ttu: [] as string[], danaDesa: new Map<string, string[]>() };
   private readonly allocations: Record<string, string> = {};
+  /** DOUBLE_FUNDING skips the batches answered, to check against the audit findings the ledger kept. */
+  private doubleFunding = 0;
 
   constructor(
     private readonly app: INestApplication,
@@ -141,7 +144,6 @@ class Demo {
     for (const payer of NTB.payers.filter((p) => p.workers > 0)) await this.pay(this.allocations[`ntb-${payer.regionCode}`], NTB.period);
     bar.increment();
     const ttuOffered = this.ids.ttu.slice(0, Math.max(1, Math.round(this.ids.ttu.length * TTU_ALSO_OFFERED_TO_PROVINCE)));
-    let doubleFunding = 0;
     for (const month of months) {
       // The NTT claims (incidents August to November) are settled in December 2025, before its batch.
       if (month === '2025-12') await this.loadClaims();
@@ -155,14 +157,11 @@ class Demo {
       }
       // The province's batch offered some TTU workers whom the regency had already paid.
       const offered = await this.pay(this.allocations[y2025 ? 'ntt2025' : 'ntt2026'], month, ttuOffered);
-      doubleFunding += offered.skipped.filter((x) => x.reason === 'DOUBLE_FUNDING').length;
+      this.doubleFunding += offered.skipped.filter((x) => x.reason === 'DOUBLE_FUNDING').length;
       bar.increment({ task: `monthly contribution batches (${month})` });
     }
-    this.doubleFunding = doubleFunding;
     this.bars.stop();
   }
-
-  doubleFunding = 0;
 
   private async loadClaims(): Promise<void> {
     const bar: SingleBar = this.bars.create(NTT_CLAIMS.count, 0, { task: 'NTT claims' });
@@ -256,8 +255,4 @@ class Demo {
 
 function pct(ratio: number | null): string {
   return ratio === null ? 'n/a' : `${(ratio * 100).toFixed(2)}%`;
-}
-
-function currentPeriod(): string {
-  return new Date().toISOString().slice(0, 7);
 }
