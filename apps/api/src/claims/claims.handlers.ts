@@ -19,8 +19,8 @@ export class ClaimHandler implements ICommandHandler<ClaimCommandMessage> {
   constructor(private readonly shell: CommandShell) {}
 
   async execute({ command, actor, user }: ClaimCommandMessage) {
-    const claim = await this.shell.load(claimEvolution, claimStream(command.claimId));
-    const workerId = command.type === 'SubmitClaim' ? command.workerId : claim.state.workerId;
+    // The worker a settlement or rejection is about is named by the claim itself.
+    const workerId = command.type === 'SubmitClaim' ? command.workerId : (await this.shell.load(claimEvolution, claimStream(command.claimId))).state.workerId;
     const { state: worker } = await this.shell.load(workerDecider, workerStream(workerId));
     const decider: Decider<ClaimCommand, ClaimState, ClaimEvent> = { ...claimEvolution, decide: (c, state) => decideClaim(c, state, worker) };
     const { events, result } = await this.shell.execute(decider, claimStream(command.claimId), command, actor, (state) => {

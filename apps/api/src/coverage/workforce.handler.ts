@@ -1,4 +1,5 @@
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { randomUUID } from 'node:crypto';
 import { decideWorkforceEstimate, workforceStream } from '@app/domain';
 import { today } from '../http/clock';
 import { Actor, CommandShell } from '../infrastructure/command-shell';
@@ -16,7 +17,7 @@ export class EstimateWorkforceHandler implements ICommandHandler<EstimateWorkfor
 
   async execute({ regionCode, body, actor }: EstimateWorkforceCommand) {
     const events = decideWorkforceEstimate({ regionCode, ...body, estimatedOn: today() });
-    const result = await this.shell.store.append(workforceStream(regionCode), this.shell.toNewEvents(events, actor, actor.correlationId), 'any');
+    const result = await this.shell.store.append(workforceStream(regionCode), this.shell.toNewEvents(events, actor, randomUUID()), 'any');
     return { position: result.position };
   }
 }

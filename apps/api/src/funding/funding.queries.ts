@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
-import { childrenOf, COUNTRY, findRegion } from '@app/domain';
+import { childrenOf, findRegion } from '@app/domain';
 import { AllocationView, fundingTotalsId, FundingTotalsView, READ_STORE, ReadStore } from '@app/read-models';
 import { subtreeFilter } from '../http/subtree';
 
@@ -52,7 +52,7 @@ export class GetFundingHandler implements IQueryHandler<GetFundingQuery> {
 function toFigures(regionCode: string, fiscalYear: number, t: FundingTotalsView | undefined): FundingFigures {
   return {
     regionCode,
-    regionName: findRegion(regionCode)?.name ?? (regionCode === COUNTRY ? 'Indonesia' : regionCode),
+    regionName: findRegion(regionCode)?.name ?? regionCode,
     fiscalYear,
     allocated: t?.allocated ?? 0,
     disbursed: t?.disbursed ?? 0,

@@ -11,7 +11,8 @@ import { actorOf } from '../http/actor';
 import { paging } from '../http/paging';
 import { scopeOfList } from '../http/region-scope-query';
 import { ChangeWorkerCommand, EnrolWorkerCommand } from './workers.commands';
-import { CorrectWorkerDto, EnrolWorkerDto, ExitWorkerDto, ReactivateWorkerDto, WorkerQueryDto, WorkersQueryDto } from './workers.dto';
+import { ConsistentQuery } from '../http/query-options';
+import { CorrectWorkerDto, EnrolWorkerDto, ExitWorkerDto, ReactivateWorkerDto, WorkersQueryDto } from './workers.dto';
 import { GetWorkerQuery, ListWorkersQuery, toWorkerAnswer } from './workers.queries';
 
 @ApiTags('workers')
@@ -58,7 +59,7 @@ export class WorkersController {
   @Get(':workerId')
   @Roles(...READERS)
   @ApiOperation({ summary: 'One worker: masked NIK, status, paid periods, sponsors, claims' })
-  async get(@Param('workerId') workerId: string, @Query() _query: WorkerQueryDto, @CurrentUser() user: AuthUser) {
+  async get(@Param('workerId') workerId: string, @Query() _query: ConsistentQuery, @CurrentUser() user: AuthUser) {
     const worker = (await this.queries.execute(new GetWorkerQuery(workerId))) as WorkerView | undefined;
     if (!worker) throw new NotFoundException(`worker ${workerId} is not known`);
     assertRegionAccess(user, worker.regionCode);

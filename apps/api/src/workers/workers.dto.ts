@@ -1,7 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { EXIT_REASONS, ExitReason, Occupation, OCCUPATIONS, Sex } from '@app/domain';
-import { ConsistentQuery } from '../http/query-options';
 import { PageQuery } from '../http/paging';
 import { IsBusinessDate, IsRegionCode } from '../http/validators';
 
@@ -105,5 +104,4 @@ export class WorkersQueryDto extends PageQuery {
   allocationId?: string;
 }
 
-export class WorkerQueryDto extends ConsistentQuery {}
 

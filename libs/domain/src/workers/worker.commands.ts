@@ -1,25 +1,16 @@
-import type { Sex } from '../reference/nik';
-import type { ExitReason, Occupation } from './worker.events';
+import type { ExitReason, Occupation, WorkerEnrolled, WorkerPersonalData } from './worker.events';
 
-export interface EnrolWorker {
-  type: 'EnrolWorker';
-  workerId: string;
-  nik: string;
-  fullName: string;
-  birthDate: string;
-  sex: Sex;
-  regionCode: string;
-  occupation: Occupation;
-  allocationId: string;
-  enrolledOn: string;
-}
+/** Enrol: what the event records, its personal part flat. */
+export type EnrolWorker = { type: 'EnrolWorker' } & Omit<WorkerEnrolled['data'], 'personal'> & WorkerPersonalData;
 
+/**
+ * Name, occupation and region can be corrected. Sex and birth date are part of the NIK: a wrong one is
+ * an exit as DUPLICATE and an enrolment of the right NIK.
+ */
 export interface CorrectWorkerDetails {
   type: 'CorrectWorkerDetails';
   workerId: string;
   fullName?: string;
-  birthDate?: string;
-  sex?: Sex;
   occupation?: Occupation;
   regionCode?: string;
   reason: string;

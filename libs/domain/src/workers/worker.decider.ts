@@ -28,11 +28,7 @@ export const workerDecider: Decider<WorkerCommand, WorkerState, WorkerEvent> = {
       }
       case 'CorrectWorkerDetails': {
         if (state.status === 'NEW') throw new NotFound(`worker ${command.workerId} does not exist`);
-        const { fullName, birthDate, sex, occupation, regionCode } = command;
-        if (birthDate || sex) {
-          // The NIK itself is not corrected here: a wrong NIK is a DUPLICATE exit and a new enrolment.
-          throw new RuleViolation('sex and birth date are part of the NIK: exit the worker as DUPLICATE and enrol the right NIK');
-        }
+        const { fullName, occupation, regionCode } = command;
         const changes = Object.fromEntries(Object.entries({ occupation, regionCode }).filter(([, v]) => v !== undefined));
         if (Object.keys(changes).length === 0 && fullName === undefined) throw new InvalidInput([{ field: 'body', message: 'nothing to correct' }]);
         return [

@@ -39,7 +39,7 @@ export type WorkerDetailsCorrected = DomainEvent<
     /** The region after the correction, and before it (a move between regions). */
     regionCode: string;
     previousRegionCode: string;
-    changes: { sex?: Sex; occupation?: Occupation; regionCode?: string };
+    changes: { occupation?: Occupation; regionCode?: string };
     reason: string;
     correctedOn: string;
     personal: Partial<WorkerPersonalData>;

@@ -1,15 +1,9 @@
 import { addMonths, monthsBetween, periodOf } from '../shared/calendar';
-import type { Sex } from '../reference/nik';
-import type { Occupation, WorkerEvent } from './worker.events';
+import type { WorkerEnrolled, WorkerEvent } from './worker.events';
 
-export interface WorkerState {
+/** What the rules need of a worker: the enrolment's facts (no personal data), exit, payments, re-activations. */
+export interface WorkerState extends Omit<WorkerEnrolled['data'], 'personal'> {
   status: 'NEW' | 'ACTIVE' | 'EXITED';
-  workerId: string;
-  regionCode: string;
-  sex: Sex;
-  occupation: Occupation;
-  allocationId: string;
-  enrolledOn: string;
   exitedOn?: string;
   /** Contributions by period: which allocation paid. */
   paid: Record<string, { allocationId: string; batchId: string }>;

@@ -85,7 +85,7 @@ export const fundingProjection: Projection = {
       case 'DoubleFundingRefused':
         if (!allocation) return [];
         delta.refused = e.data.workers.length;
-        next = { ...allocation, doubleFundingRefused: (allocation.doubleFundingRefused ?? 0) + delta.refused };
+        next = { ...allocation, doubleFundingRefused: allocation.doubleFundingRefused + delta.refused };
         break;
       case 'FundsDisbursed':
       case 'FundsReleased': {
@@ -116,7 +116,7 @@ export const fundingProjection: Projection = {
           remaining: allocated - disbursed,
           workerMonths: totals.workerMonths + delta.workerMonths,
           allocationCount: totals.allocationCount + delta.allocations,
-          doubleFundingRefused: (totals.doubleFundingRefused ?? 0) + delta.refused,
+          doubleFundingRefused: totals.doubleFundingRefused + delta.refused,
           bySource: {
             ...totals.bySource,
             [e.data.fundingSource]: { allocated: source.allocated + delta.allocated, disbursed: source.disbursed + delta.disbursed },
