@@ -1,9 +1,14 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createApp } from '../../apps/api/src/app.factory';
 import { loadConfig } from '../../apps/api/src/config';
 
 /** The adapters are chosen by configuration alone, and a configured server that cannot be reached stops start-up with a clear message. */
 describe('start-up configuration', () => {
-  const base = { NODE_ENV: 'test', JWT_SECRET: 's', NIK_PEPPER: 'p', CONNECT_TIMEOUT_MS: '1500', DATA_DIR: '/tmp/ledger-startup-test' };
+  const dataDir = mkdtempSync(join(tmpdir(), 'ledger-startup-'));
+  const base = { NODE_ENV: 'test', JWT_SECRET: 's', NIK_PEPPER: 'p', CONNECT_TIMEOUT_MS: '1500', DATA_DIR: dataDir };
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('fails fast when EventStoreDB cannot be reached', async () => {
     await expect(createApp(loadConfig({ ...base, EVENTSTORE_URL: 'esdb://127.0.0.1:1?tls=false' }))).rejects.toThrow(/EventStoreDB at esdb:\/\/127\.0\.0\.1:1\?tls=false cannot be reached/);
