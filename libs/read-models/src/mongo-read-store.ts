@@ -82,13 +82,6 @@ export class MongoReadStore implements ReadStore {
     return doc?.record;
   }
 
-  async putRecordIfAbsent(namespace: string, id: string, record: Record<string, unknown>): Promise<boolean> {
-    const result = await this.db
-      .collection<{ _id: string; record: Record<string, unknown> }>('records')
-      .updateOne({ _id: `${namespace}/${id}` }, { $setOnInsert: { record } }, { upsert: true });
-    return result.upsertedCount === 1;
-  }
-
   async putRecord(namespace: string, id: string, record: Record<string, unknown>): Promise<void> {
     await this.db
       .collection<{ _id: string; record: Record<string, unknown> }>('records')

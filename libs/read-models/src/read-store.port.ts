@@ -60,8 +60,6 @@ export interface ReadStore {
   activate(generation: number): Promise<void>;
   /** Records outside the generations, kept across rebuilds (idempotency answers, jobs). */
   getRecord(namespace: string, id: string): Promise<Record<string, unknown> | undefined>;
-  /** Stores a record unless one with that id exists; answers whether it stored it. */
-  putRecordIfAbsent(namespace: string, id: string, record: Record<string, unknown>): Promise<boolean>;
   putRecord(namespace: string, id: string, record: Record<string, unknown>): Promise<void>;
   close(): Promise<void>;
 }

@@ -93,11 +93,6 @@ export class SqliteReadStore implements ReadStore {
     return row ? JSON.parse(row.record) : undefined;
   }
 
-  async putRecordIfAbsent(namespace: string, id: string, record: Record<string, unknown>): Promise<boolean> {
-    const info = this.db.prepare('INSERT OR IGNORE INTO records (namespace, id, record) VALUES (?, ?, ?)').run(namespace, id, JSON.stringify(record));
-    return info.changes === 1;
-  }
-
   async putRecord(namespace: string, id: string, record: Record<string, unknown>): Promise<void> {
     this.db.prepare('INSERT OR REPLACE INTO records (namespace, id, record) VALUES (?, ?, ?)').run(namespace, id, JSON.stringify(record));
   }

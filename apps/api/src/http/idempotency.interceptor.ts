@@ -7,10 +7,10 @@ import { READ_STORE, ReadStore } from '@app/read-models';
 import type { AuthUser } from '../auth/user';
 
 /** The status is not kept: every command route answers one success status, which Nest sets again. */
-interface StoredAnswer {
+type StoredAnswer = {
   requestHash: string;
   body: unknown;
-}
+};
 
 const KEY = /^[\x21-\x7e]{1,200}$/;
 
@@ -45,7 +45,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
           return stored.body;
         }
         const body = await lastValueFrom(next.handle(), { defaultValue: undefined });
-        await this.reads.putRecord('idempotency', scope, { requestHash, body } satisfies StoredAnswer as never);
+        await this.reads.putRecord('idempotency', scope, { requestHash, body } satisfies StoredAnswer);
         return body;
       });
     this.inFlight.set(scope, run);
