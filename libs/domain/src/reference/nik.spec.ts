@@ -41,6 +41,24 @@ describe('NIK validation', () => {
     expect(validateNik('9999993202850000')).toHaveLength(3);
   });
 
+  describe('issued before the 2022 Papua splits (rule 15)', () => {
+    it.each([
+      ['9101010701850001', '91.01 Merauke, now 93.01 (Papua Selatan)'],
+      ['9109014701900002', '91.09 Mimika, now 94.04 (Papua Tengah)'],
+      ['9102010701850001', '91.02 Jayawijaya, now 95.01 (Papua Pegunungan)'],
+      ['9271010701850001', '92.71 Kota Sorong, now 96.71 (Papua Barat Daya)'],
+    ])('accepts %s, issued in %s', (nik) => {
+      expect(validateNik(nik)).toEqual([]);
+    });
+
+    it('still accepts the current codes and refuses codes that never existed', () => {
+      expect(validateNik('9301010701850001')).toEqual([]);
+      expect(validateNik('9103010701850001')).toEqual([]);
+      expect(validateNik('9129010701850001')[0].message).toMatch(/91\.29 is not in the Kemendagri list/);
+      expect(validateNik('9213010701850001')[0].message).toMatch(/92\.13 is not in the Kemendagri list/);
+    });
+  });
+
   it('masks the birth date', () => {
     expect(maskNik(man)).toBe('530301******0001');
   });

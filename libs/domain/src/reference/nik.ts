@@ -2,11 +2,13 @@
  * NIK (Nomor Induk Kependudukan), the 16-digit national identity number: `PPRRSS DDMMYY NNNN` =
  * region of issue (province, regency, district), birth date with 40 added to the day for women, a
  * 2-digit year, and a serial. There is no checksum. The region of issue need not be where the worker
- * lives now.
+ * lives now, and it may be a regency code that existed when the NIK was issued but is gone now (rule
+ * 15: the 2022 Papua splits, e.g. 91.01 Merauke, now 93.01; see historical-regions.ts).
  */
 import type { FieldError } from '../shared/errors';
 import { isRealDate } from '../shared/calendar';
 import { isKnownRegion } from './regions';
+import { isHistoricalRegency } from './historical-regions';
 
 export type Sex = 'M' | 'F';
 
@@ -21,8 +23,8 @@ export function validateNik(nik: unknown, declared: DeclaredIdentity = {}, field
   if (typeof nik !== 'string' || !/^\d{16}$/.test(nik)) return [{ field, message: 'must be exactly 16 digits' }];
   const errors: FieldError[] = [];
   const regency = `${nik.slice(0, 2)}.${nik.slice(2, 4)}`;
-  if (!isKnownRegion(regency)) {
-    errors.push({ field, message: `digits 1-4 (${nik.slice(0, 4)}) are not a known province and regency: ${regency} is not in the Kemendagri list` });
+  if (!isKnownRegion(regency) && !isHistoricalRegency(regency)) {
+    errors.push({ field, message: `digits 1-4 (${nik.slice(0, 4)}) are not a known province and regency: ${regency} is not in the Kemendagri list, now or before the 2022 Papua splits` });
   }
   const rawDay = Number(nik.slice(6, 8));
   const month = Number(nik.slice(8, 10));
