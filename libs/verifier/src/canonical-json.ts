@@ -1,0 +1,121 @@
+/**
+ * Canonical JSON: RFC 8785 (JSON Canonicalization Scheme, "JCS") for the values a ledger holds.
+ *
+ * - Object members are sorted by their names compared as sequences of UTF-16 code units
+ *   (RFC 8785 §3.2.3); JavaScript's default string comparison is exactly that.
+ * - No whitespace anywhere.
+ * - Strings are escaped as RFC 8785 §3.2.2.2 says, which is what ECMAScript's JSON.stringify does:
+ *   `"` and `\` escaped, U+0008/09/0A/0C/0D as \b \t \n \f \r, other controls below U+0020 as
+ *   \u00xx (lowercase hex), everything else written as is (UTF-8 on the wire).
+ * - Numbers: by default only integers (safe integers, |n| ≤ 2^53 − 1), written in plain decimal.
+ *   Anything else (fractions, NaN, ±Infinity, integers too large to be exact) is refused with a
+ *   CanonicalJsonError naming where it is. With `{ allowFractions: true }` any finite number is
+ *   written as RFC 8785 §3.2.2.3 prescribes (ECMAScript Number::toString), e.g. for reports that
+ *   carry ratios.
+ * - Lone UTF-16 surrogates are not valid I-JSON (RFC 7493 §2.1) and are refused, unless
+ *   `{ allowLoneSurrogates: true }` (then written as JSON.stringify writes them: `\udxxx`).
+ * - `undefined` members of objects are left out and `undefined` in arrays is `null`, as
+ *   JSON.stringify does; functions, symbols, bigints and objects that are not plain objects
+ *   or arrays (Date, Map, Buffer, ...) are refused.
+ */
+
+export class CanonicalJsonError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CanonicalJsonError';
+  }
+}
+
+export interface CanonicalJsonOptions {
+  /** Accept finite non-integer numbers (written as RFC 8785 says). Default: refuse them. */
+  allowFractions?: boolean;
+  /** Accept lone surrogates in strings (escaped as \udxxx). Default: refuse them. */
+  allowLoneSurrogates?: boolean;
+}
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** The canonical JSON text of `value`. Throws CanonicalJsonError on values outside the rules above. */
+export function canonicalJson(value: unknown, options: CanonicalJsonOptions = {}): string {
+  const path: (string | number)[] = [];
+  return write(value, options, path);
+}
+
+/** The UTF-8 bytes of canonicalJson(value, options). */
+export function canonicalJsonBytes(value: unknown, options: CanonicalJsonOptions = {}): Buffer {
+  return Buffer.from(canonicalJson(value, options), 'utf8');
+}
+
+function where(path: (string | number)[]): string {
+  if (path.length === 0) return 'the top level';
+  return path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').replace(/^\./, '');
+}
+
+function writeString(s: string, options: CanonicalJsonOptions, path: (string | number)[]): string {
+  if (!options.allowLoneSurrogates && LONE_SURROGATE.test(s)) {
+    throw new CanonicalJsonError(`canonical JSON: lone UTF-16 surrogate in a string at ${where(path)}`);
+  }
+  return JSON.stringify(s);
+}
+
+function write(value: unknown, options: CanonicalJsonOptions, path: (string | number)[]): string {
+  switch (typeof value) {
+    case 'string':
+      return writeString(value, options, path);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'number':
+      if (!Number.isFinite(value)) {
+        throw new CanonicalJsonError(`canonical JSON: non-finite number ${value} at ${where(path)}`);
+      }
+      if (Number.isInteger(value)) {
+        if (!options.allowFractions && !Number.isSafeInteger(value)) {
+          throw new CanonicalJsonError(`canonical JSON: integer ${value} at ${where(path)} is beyond ±(2^53 − 1) and cannot be exact`);
+        }
+        if (Number.isSafeInteger(value)) return value === 0 ? '0' : String(value); // -0 is written 0
+        return JSON.stringify(value);
+      }
+      if (!options.allowFractions) {
+        throw new CanonicalJsonError(`canonical JSON: non-integer number ${value} at ${where(path)} (ledger values are integers)`);
+      }
+      return JSON.stringify(value); // ECMAScript Number::toString, as RFC 8785 §3.2.2.3 prescribes
+    case 'undefined':
+      return 'null'; // only reachable at the top level or in arrays (object members are skipped)
+    case 'object': {
+      if (value === null) return 'null';
+      if (Array.isArray(value)) {
+        let out = '[';
+        for (let i = 0; i < value.length; i++) {
+          if (i > 0) out += ',';
+          path.push(i);
+          out += write(value[i], options, path);
+          path.pop();
+        }
+        return out + ']';
+      }
+      const proto = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) {
+        const kind = (proto && proto.constructor && proto.constructor.name) || 'object';
+        throw new CanonicalJsonError(`canonical JSON: a ${kind} at ${where(path)} is not a plain JSON value`);
+      }
+      const obj = value as Record<string, unknown>;
+      const keys = Object.keys(obj).sort(); // default sort: UTF-16 code units
+      let out = '{';
+      let first = true;
+      for (const key of keys) {
+        const v = obj[key];
+        if (v === undefined) continue;
+        if (!first) out += ',';
+        first = false;
+        path.push(key);
+        out += writeString(key, options, path);
+        out += ':';
+        out += write(v, options, path);
+        path.pop();
+      }
+      return out + '}';
+    }
+    default:
+      throw new CanonicalJsonError(`canonical JSON: a ${typeof value} at ${where(path)} is not a JSON value`);
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * The two hashes every ledger event carries, as api.md "Integrity" and "Audit formats (1.1)" define:
+ *
+ * 1. Its link in its stream's hash chain:
+ *      hash = lowercase hex SHA-256( prevHash || canonical JSON of
+ *                                    { streamName, revision, type, data, effectiveDate } )
+ *    where prevHash is the 64-hex-digit hash of the previous event of the same stream (64 zeros for
+ *    revision 0) and `||` is plain text concatenation (both parts are hashed as UTF-8).
+ *
+ * 2. Its leaf in the ledger's Merkle tree (the ledger digest), at its 0-based index in ledger order:
+ *      leaf      = UTF-8 bytes of the canonical JSON of
+ *                  { "actor": { "role", "userId" }, "hash", "position", "recordedAt", "revision", "streamName" }
+ *      leaf hash = SHA-256(0x00 || leaf)
+ */
+import { createHash } from 'node:crypto';
+import { canonicalJson } from './canonical-json';
+
+/** The `prevHash` of a stream's first event. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** The fields of an event that its chain hash covers. */
+export interface ChainedFields {
+  streamName: string;
+  revision: number;
+  type: string;
+  data: unknown;
+  effectiveDate: string;
+}
+
+/**
+ * The chain hash of an event: sha256(prevHash + canonicalJson({ streamName, revision, type, data,
+ * effectiveDate })) in lowercase hex. This is what the ledger's writer computes
+ * (libs/event-store/src/hashing.ts `eventHash`): a JSON text with keys sorted by UTF-16 code units,
+ * which for the ledger's values is RFC 8785. To stay byte-identical to that writer on every value it
+ * accepts, fractions (written as RFC 8785 writes them) and lone surrogates (escaped \udxxx) are
+ * accepted here rather than refused.
+ */
+export function chainHash(prevHash: string, e: ChainedFields): string {
+  const body = canonicalJson(
+    { streamName: e.streamName, revision: e.revision, type: e.type, data: e.data, effectiveDate: e.effectiveDate },
+    { allowFractions: true, allowLoneSurrogates: true },
+  );
+  return createHash('sha256').update(prevHash, 'utf8').update(body, 'utf8').digest('hex');
+}
+
+/** Who acted: the `userId` and `role` of the event's metadata. */
+export interface Actor {
+  userId: string;
+  role: string;
+}
+
+/** The fields of an event that its Merkle leaf covers. */
+export interface LeafFields {
+  actor: Actor;
+  /** The event's chain hash (metadata.hash), lowercase hex. */
+  hash: string;
+  /** The ledger position as the API shows it (a string). */
+  position: string;
+  /** ISO 8601 UTC with milliseconds, as the API shows it. */
+  recordedAt: string;
+  revision: number;
+  streamName: string;
+}
+
+function str(name: string, v: unknown): string {
+  if (typeof v !== 'string') throw new TypeError(`leaf: ${name} must be a string, got ${v === null ? 'null' : typeof v}`);
+  return JSON.stringify(v);
+}
+
+/**
+ * The leaf's canonical JSON text. The keys below are written in their sorted order, so this is
+ * exactly canonicalJson(leafObject) (the tests check that) without building and sorting an object.
+ */
+export function leafJson(e: LeafFields): string {
+  if (!Number.isSafeInteger(e.revision) || e.revision < 0) throw new TypeError(`leaf: revision must be a non-negative integer, got ${e.revision}`);
+  if (e.actor === null || typeof e.actor !== 'object') throw new TypeError('leaf: actor must be an object { userId, role }');
+  return (
+    `{"actor":{"role":${str('actor.role', e.actor.role)},"userId":${str('actor.userId', e.actor.userId)}},` +
+    `"hash":${str('hash', e.hash)},"position":${str('position', e.position)},"recordedAt":${str('recordedAt', e.recordedAt)},` +
+    `"revision":${e.revision},"streamName":${str('streamName', e.streamName)}}`
+  );
+}
+
+/** The leaf bytes: UTF-8 of leafJson. */
+export function leafBytes(e: LeafFields): Buffer {
+  return Buffer.from(leafJson(e), 'utf8');
+}
+
+const LEAF_PREFIX = Buffer.from([0x00]);
+
+/** SHA-256(0x00 || leaf bytes): the event's leaf hash in the ledger's Merkle tree. */
+export function leafHash(e: LeafFields): Buffer {
+  return createHash('sha256').update(LEAF_PREFIX).update(leafJson(e), 'utf8').digest();
+}
