@@ -1,4 +1,4 @@
-import { assertScalar, Condition, Doc, DocChange, FindQuery, isRange, Page, ReadModels, Scalar } from './read-store.port';
+import { assertScalar, Condition, Doc, DocChange, FindQuery, isRange, Page, ProjectionState, ReadModels, Scalar } from './read-store.port';
 
 /**
  * Read models held in memory: the third target of the projections, for point-in-time reports (replay
@@ -6,7 +6,7 @@ import { assertScalar, Condition, Doc, DocChange, FindQuery, isRange, Page, Read
  */
 export class InMemoryReadModels implements ReadModels {
   private readonly collections = new Map<string, Map<string, Doc>>();
-  private readonly checkpoints = new Map<string, string>();
+  private readonly checkpoints = new Map<string, ProjectionState>();
 
   constructor(readonly generation = 0) {}
 
@@ -46,16 +46,26 @@ export class InMemoryReadModels implements ReadModels {
     return { items: items.map((d) => structuredClone(d)), total: matching.length };
   }
 
-  async commit(projection: string, changes: readonly DocChange[], checkpoint: string): Promise<void> {
+  async commit(projection: string, changes: readonly DocChange[], checkpoint: string, version?: number): Promise<void> {
     for (const c of changes) {
       if (c.doc) this.coll(c.collection).set(c.id, structuredClone({ ...c.doc, id: c.id }));
       else this.coll(c.collection).delete(c.id);
     }
-    this.checkpoints.set(projection, checkpoint);
+    this.checkpoints.set(projection, version === undefined ? { checkpoint } : { checkpoint, version });
   }
 
   async checkpoint(projection: string): Promise<string | undefined> {
-    return this.checkpoints.get(projection);
+    return this.checkpoints.get(projection)?.checkpoint;
+  }
+
+  async projectionState(projection: string): Promise<ProjectionState | undefined> {
+    const state = this.checkpoints.get(projection);
+    return state && { ...state };
+  }
+
+  async clear(projection: string, collections: readonly string[]): Promise<void> {
+    this.checkpoints.delete(projection);
+    for (const collection of collections) this.collections.delete(collection);
   }
 }
 

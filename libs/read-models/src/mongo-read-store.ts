@@ -1,6 +1,12 @@
 import { MongoClient, type AnyBulkWriteOperation, type Db, type Document } from 'mongodb';
 import { toMongoFilter, toMongoSort } from './mongo-filter';
-import { assertName, Doc, DocChange, FindQuery, Page, ReadModels, ReadModelSchema, ReadStore } from './read-store.port';
+import { assertName, Doc, DocChange, FindQuery, Page, ProjectionState, ReadModels, ReadModelSchema, ReadStore } from './read-store.port';
+
+interface CheckpointDoc {
+  _id: string;
+  position: string;
+  version?: number;
+}
 
 interface MetaDoc {
   _id: string;
@@ -128,7 +134,11 @@ class MongoReadModels implements ReadModels {
     return { items: items as unknown as Doc[], total };
   }
 
-  async commit(projection: string, changes: readonly DocChange[], checkpoint: string): Promise<void> {
+  private checkpoints() {
+    return this.db.collection<CheckpointDoc>(`checkpoints_g${this.generation}`);
+  }
+
+  async commit(projection: string, changes: readonly DocChange[], checkpoint: string, version?: number): Promise<void> {
     const byCollection = groupWrites(changes);
     const session = this.client.startSession();
     try {
@@ -136,9 +146,7 @@ class MongoReadModels implements ReadModels {
         for (const [collection, ops] of byCollection) {
           await this.collection(collection).bulkWrite(ops, { session, ordered: true });
         }
-        await this.db
-          .collection<{ _id: string; position: string }>(`checkpoints_g${this.generation}`)
-          .replaceOne({ _id: projection }, { position: checkpoint }, { upsert: true, session });
+        await this.checkpoints().replaceOne({ _id: projection }, version === undefined ? { position: checkpoint } : { position: checkpoint, version }, { upsert: true, session });
       });
     } finally {
       await session.endSession();
@@ -146,8 +154,23 @@ class MongoReadModels implements ReadModels {
   }
 
   async checkpoint(projection: string): Promise<string | undefined> {
-    const doc = await this.db.collection<{ _id: string; position: string }>(`checkpoints_g${this.generation}`).findOne({ _id: projection });
-    return doc?.position;
+    return (await this.projectionState(projection))?.checkpoint;
+  }
+
+  async projectionState(projection: string): Promise<ProjectionState | undefined> {
+    const doc = await this.checkpoints().findOne({ _id: projection });
+    if (!doc) return undefined;
+    return typeof doc.version === 'number' ? { checkpoint: doc.position, version: doc.version } : { checkpoint: doc.position };
+  }
+
+  /**
+   * Not one transaction (a large collection would exceed a transaction's limits): the checkpoint goes
+   * first, so a failure part-way leaves a projection without a checkpoint, which is cleared again.
+   */
+  async clear(projection: string, collections: readonly string[]): Promise<void> {
+    const targets = collections.map((c) => this.collection(c));
+    await this.checkpoints().deleteOne({ _id: projection });
+    for (const collection of targets) await collection.deleteMany({});
   }
 }
 

@@ -1,5 +1,19 @@
+import type { ClaimEvent, DomainEvent, FundingEvent, WorkerEvent, WorkforceEstimated } from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
 import type { Doc, DocChange } from './read-store.port';
+
+/** Every domain event of the ledger a projection may handle. */
+export type LedgerEvent = FundingEvent | WorkerEvent | ClaimEvent | WorkforceEstimated;
+export type LedgerEventType = LedgerEvent['type'];
+
+/** A domain event as the ledger recorded it: the store's envelope with the event's own type and data. */
+export type Recorded<E extends DomainEvent> = E extends DomainEvent ? Omit<RecordedEvent, 'type' | 'data'> & { type: E['type']; data: E['data'] } : never;
+
+/** Each ledger event type's recorded event. */
+export type RecordedLedgerEvents = { [E in LedgerEvent as E['type']]: Recorded<E> };
+
+/** The recorded events of the given type names (a union a `switch` on `type` narrows). */
+export type RecordedOf<T extends LedgerEventType> = RecordedLedgerEvents[T];
 
 export interface DocKey {
   collection: string;
@@ -14,13 +28,90 @@ export interface DocReader {
 /**
  * A projection is a pure function of (read-model documents, event) -> changed documents. The same
  * function builds the MongoDB and SQLite read models and the in-memory state of point-in-time reports.
+ *
+ * It stands alone: its own checkpoint (stored under `name`, with `version`), its own collections (no
+ * other projection writes them, and it reads no others), and only the events it `handles` reach it.
+ * Bump `version` whenever a change of the code changes the documents it produces: the runner then
+ * clears its collections and replays the ledger into them, while the other projections carry on.
  */
-export interface Projection {
+export interface Projection<T extends LedgerEventType = LedgerEventType> {
   readonly name: string;
+  readonly version: number;
+  /** The event types it is given; every other event passes it by. */
+  readonly handles: readonly T[];
+  /** The collections it owns: the only ones it reads and writes, cleared when it is rebuilt. */
+  readonly collections: readonly string[];
   /** The documents this event reads or writes: the runner loads them before `apply`. */
-  keys(event: RecordedEvent): DocKey[];
+  keys(event: RecordedOf<T>): DocKey[];
   /** No I/O, no clock: everything it needs is in the event and the documents. */
-  apply(event: RecordedEvent, docs: DocReader): DocChange[];
+  apply(event: RecordedOf<T>, docs: DocReader): DocChange[];
+}
+
+/**
+ * Defines a projection typed by the events it handles: `handles: ['FundingAllocated', …]` makes `keys`
+ * and `apply` receive exactly those recorded events (`RecordedOf<'FundingAllocated' | …>`, from the
+ * domain's event unions).
+ */
+export function defineProjection<const T extends LedgerEventType>(definition: {
+  name: string;
+  version: number;
+  handles: readonly T[];
+  collections: readonly string[];
+  keys(event: RecordedOf<T>): DocKey[];
+  apply(event: RecordedOf<T>, docs: DocReader): DocChange[];
+}): Projection<T> {
+  if (!Number.isInteger(definition.version) || definition.version < 1) throw new Error(`projection ${definition.name}: version must be a positive integer`);
+  if (definition.handles.length === 0) throw new Error(`projection ${definition.name} handles no event`);
+  if (definition.collections.length === 0) throw new Error(`projection ${definition.name} owns no collection`);
+  return Object.freeze({ ...definition, handles: Object.freeze([...definition.handles]), collections: Object.freeze([...definition.collections]) });
+}
+
+/** What the runner and the batch know of a projection beyond its definition: sets to test against. */
+interface Compiled {
+  handles: ReadonlySet<string>;
+  collections: ReadonlySet<string>;
+}
+const compiled = new WeakMap<Projection, Compiled>();
+
+function compile(projection: Projection): Compiled {
+  let c = compiled.get(projection);
+  if (!c) compiled.set(projection, (c = { handles: new Set<string>(projection.handles), collections: new Set(projection.collections) }));
+  return c;
+}
+
+/**
+ * Whether the projection handles the event. The one place a stored event becomes a domain event: an
+ * event whose type a projection handles is that domain event (the ledger stores what the deciders made).
+ */
+export function handles<T extends LedgerEventType>(projection: Projection<T>, event: RecordedEvent): event is RecordedEvent & RecordedOf<T> {
+  return compile(projection).handles.has(event.type);
+}
+
+/** The documents the projection needs for the event: none when it does not handle it. */
+export function keysFor(projection: Projection, event: RecordedEvent): DocKey[] {
+  if (!handles(projection, event)) return [];
+  const keys = projection.keys(event);
+  for (const k of keys) assertOwned(projection, k.collection);
+  return keys;
+}
+
+function assertOwned(projection: Projection, collection: string): void {
+  if (!compile(projection).collections.has(collection)) throw new Error(`projection ${projection.name} touched collection ${collection}, which it does not own`);
+}
+
+/** Names unique, collections owned by one projection each: what lets them be rebuilt alone. */
+export function assertIndependent(projections: readonly Projection[]): void {
+  const names = new Set<string>();
+  const owners = new Map<string, string>();
+  for (const p of projections) {
+    if (names.has(p.name)) throw new Error(`two projections are named ${p.name}`);
+    names.add(p.name);
+    for (const c of p.collections) {
+      const owner = owners.get(c);
+      if (owner) throw new Error(`collection ${c} is owned by both ${owner} and ${p.name}`);
+      owners.set(c, p.name);
+    }
+  }
 }
 
 /** Applies events in order over an in-memory overlay of documents; answers the net changes. */
@@ -36,9 +127,12 @@ export class ProjectionBatch implements DocReader {
     return this.docs.get(keyOf({ collection, id })) ?? undefined;
   }
 
+  /** Applies the event to every projection that handles it (and only those). */
   apply(projections: readonly Projection[], event: RecordedEvent): void {
     for (const projection of projections) {
+      if (!handles(projection, event)) continue;
       for (const change of projection.apply(event, this)) {
+        assertOwned(projection, change.collection);
         const k = keyOf(change);
         this.docs.set(k, change.doc);
         this.changed.set(k, change);

@@ -42,9 +42,26 @@ export interface ReadModels {
   get(collection: string, id: string): Promise<Doc | undefined>;
   getMany(collection: string, ids: readonly string[]): Promise<Map<string, Doc>>;
   find(collection: string, query?: FindQuery): Promise<Page>;
-  /** Writes the changed documents and the projection's checkpoint atomically. */
-  commit(projection: string, changes: readonly DocChange[], checkpoint: string): Promise<void>;
+  /**
+   * Writes the changed documents and the projection's checkpoint atomically; `version` (the version of
+   * the projection's code that produced them) is stored with the checkpoint.
+   */
+  commit(projection: string, changes: readonly DocChange[], checkpoint: string, version?: number): Promise<void>;
   checkpoint(projection: string): Promise<string | undefined>;
+  /** The projection's checkpoint and the version stored with it; undefined before its first commit. */
+  projectionState(projection: string): Promise<ProjectionState | undefined>;
+  /**
+   * Forgets the projection: deletes its checkpoint, then every document of its collections (a rebuild
+   * in place starts from here). Other collections and other projections' checkpoints are untouched.
+   * A failure part-way leaves the checkpoint gone, so the projection is cleared again.
+   */
+  clear(projection: string, collections: readonly string[]): Promise<void>;
+}
+
+export interface ProjectionState {
+  checkpoint: string;
+  /** Undefined when committed without a version. */
+  version?: number;
 }
 
 export interface ReadStore {

@@ -1,41 +1,69 @@
 import { EventEmitter } from 'node:events';
 import type { EventStore, RecordedEvent } from '@app/event-store';
-import { DocKey, keyOf, Projection, ProjectionBatch } from './projection';
-import type { ReadModels } from './read-store.port';
+import { assertIndependent, DocKey, handles, keyOf, keysFor, Projection, ProjectionBatch } from './projection';
+import type { Doc, DocChange, ProjectionState, ReadModels } from './read-store.port';
 
 export interface RunnerOptions {
-  /** Checkpoint name of this group of projections. */
-  name: string;
+  /** A label for this runner. Checkpoints are not kept under it: every projection keeps its own. */
+  name?: string;
   batchSize?: number;
   /** How long an idle runner sleeps before looking for new events. */
   idleMs?: number;
+  /**
+   * A checkpoint shared by several projections before each kept its own (read models written by an
+   * older runner). When none of this runner's projections has a checkpoint yet, those named in
+   * `versions` whose code is still at that version start from it instead of being rebuilt; the shared
+   * checkpoint is then deleted. Every other projection is rebuilt as usual.
+   */
+  adopt?: { checkpoint: string; versions: Readonly<Record<string, number>> };
 }
 
 export interface ProjectionLag {
+  /** The position every projection has reached (the least of their checkpoints). */
   checkpoint?: string;
   head?: string;
   caughtUp: boolean;
-  /** Age of the oldest event not yet projected. */
+  /** Age of the oldest event not yet projected by every projection. */
   lagSeconds: number;
 }
 
+export interface ProjectionStatus {
+  name: string;
+  /** The version of the projection's code. */
+  version: number;
+  /** What the read models hold: the checkpoint and the version it was projected with. */
+  stored?: ProjectionState;
+  /** The stored documents are not this version's (or there are none yet): the runner rebuilds it alone. */
+  rebuilding: boolean;
+}
+
 /**
- * Reads the ledger from its checkpoint in batches, applies the projections, and writes the changed
- * documents with the new checkpoint in one atomic commit: a crash loses at most the batch in flight,
- * which is read again on restart, so nothing is counted twice.
+ * Reads the ledger in batches and applies the projections, each from its own checkpoint. A batch is
+ * read once for all the projections at the same checkpoint; a projection behind them (new, or rebuilt
+ * after a change of version) reads its own range, up to where the others are, then joins them. Each
+ * projection commits its changed documents with its new checkpoint in one atomic commit: a crash loses
+ * at most the batch in flight, which is read again on restart, so nothing is counted twice.
+ *
+ * A projection whose stored version differs from its code's, or that has no checkpoint, is rebuilt in
+ * place and alone: its collections are cleared and it replays the ledger from the start, while the
+ * others carry on from their checkpoints (their documents keep answering; its own answer partially
+ * until it has caught up: `rebuildReadModels` rebuilds into a fresh generation instead).
  */
 export class ProjectionRunner {
   private readonly emitter = new EventEmitter();
   private running?: Promise<void>;
   private stopping = false;
   private lastError?: Error;
+  /** Projections (by generation) this runner has cleared and that have not committed since. */
+  private readonly cleared = new Set<string>();
 
   constructor(
     private readonly store: EventStore,
     private readonly target: () => Promise<ReadModels>,
     private readonly projections: readonly Projection[],
-    private readonly options: RunnerOptions,
+    private readonly options: RunnerOptions = {},
   ) {
+    assertIndependent(projections);
     this.emitter.setMaxListeners(0);
   }
 
@@ -43,35 +71,90 @@ export class ProjectionRunner {
     return this.lastError;
   }
 
-  /** Projects one batch; answers how many events it read (0 when caught up). */
+  /** Projects one batch per group of projections at the same checkpoint; answers how many events it read (0 when caught up). */
   async runBatch(): Promise<number> {
     const target = await this.target();
-    const after = await target.checkpoint(this.options.name);
-    const events = await this.store.readAll({ after, maxCount: this.options.batchSize ?? 500 });
-    if (events.length === 0) return 0;
-    await this.project(target, events);
-    return events.length;
+    const from = await this.prepare(target);
+    const groups = new Map<string | undefined, Projection[]>();
+    for (const [projection, after] of from) groups.set(after, [...(groups.get(after) ?? []), projection]);
+    const starts = [...groups.keys()].sort(comparePositions);
+    let read = 0;
+    for (const [i, after] of starts.entries()) {
+      const events = await this.store.readAll({ after, maxCount: this.options.batchSize ?? 500 });
+      if (events.length === 0) continue;
+      // A group behind the next one stops where that one is, so the two read together from then on.
+      const next = starts[i + 1];
+      const end = next === undefined ? -1 : events.findIndex((e) => e.position > next);
+      const batch = end > 0 ? events.slice(0, end) : events;
+      for (const projection of groups.get(after)!) await this.project(target, projection, batch);
+      read += batch.length;
+    }
+    return read;
   }
 
-  private async project(target: ReadModels, events: RecordedEvent[]): Promise<void> {
+  /** Where each projection starts: its checkpoint, or the beginning once it has been cleared for a rebuild. */
+  private async prepare(target: ReadModels): Promise<Map<Projection, string | undefined>> {
+    const states = await Promise.all(this.projections.map((p) => target.projectionState(p.name)));
+    if (this.options.adopt && states.every((s) => s === undefined)) await this.adopt(target, this.options.adopt, states);
+    const from = new Map<Projection, string | undefined>();
+    for (const [i, projection] of this.projections.entries()) {
+      const state = states[i];
+      if (state && state.version === projection.version) {
+        from.set(projection, state.checkpoint);
+        continue;
+      }
+      // No checkpoint, or one of another version: cleared (once: nothing else writes its collections) and replayed from the start.
+      const key = `${target.generation}/${projection.name}`;
+      if (state !== undefined || !this.cleared.has(key)) {
+        await target.clear(projection.name, projection.collections);
+        this.cleared.add(key);
+      }
+      from.set(projection, undefined);
+    }
+    return from;
+  }
+
+  private async adopt(target: ReadModels, adopt: NonNullable<RunnerOptions['adopt']>, states: Array<ProjectionState | undefined>): Promise<void> {
+    const shared = await target.checkpoint(adopt.checkpoint);
+    if (shared === undefined) return;
+    for (const [i, projection] of this.projections.entries()) {
+      if (adopt.versions[projection.name] !== projection.version) continue;
+      await target.commit(projection.name, [], shared, projection.version);
+      states[i] = { checkpoint: shared, version: projection.version };
+    }
+    await target.clear(adopt.checkpoint, []);
+  }
+
+  /** Applies the events the projection handles and commits its changes with its checkpoint. */
+  private async project(target: ReadModels, projection: Projection, events: RecordedEvent[]): Promise<void> {
+    const mine = events.filter((e) => handles(projection, e));
+    let changes: DocChange[] = [];
+    if (mine.length > 0) {
+      const batch = new ProjectionBatch(await this.load(target, projection, mine));
+      for (const event of mine) batch.apply([projection], event);
+      changes = batch.changes();
+    }
+    await target.commit(projection.name, changes, events[events.length - 1].position, projection.version);
+    this.cleared.delete(`${target.generation}/${projection.name}`);
+  }
+
+  private async load(target: ReadModels, projection: Projection, events: RecordedEvent[]): Promise<Array<[DocKey, Doc]>> {
     const keys = new Map<string, DocKey>();
-    for (const event of events) for (const p of this.projections) for (const k of p.keys(event)) keys.set(keyOf(k), k);
+    for (const event of events) for (const k of keysFor(projection, event)) keys.set(keyOf(k), k);
     const byCollection = new Map<string, string[]>();
     for (const k of keys.values()) {
       const ids = byCollection.get(k.collection);
       if (ids) ids.push(k.id);
       else byCollection.set(k.collection, [k.id]);
     }
-    const loaded: Array<[DocKey, NonNullable<Awaited<ReturnType<ReadModels['get']>>>]> = [];
+    const loaded: Array<[DocKey, Doc]> = [];
     for (const [collection, ids] of byCollection) {
       for (const [id, doc] of await target.getMany(collection, ids)) loaded.push([{ collection, id }, doc]);
     }
-    const batch = new ProjectionBatch(loaded);
-    for (const event of events) batch.apply(this.projections, event);
-    await target.commit(this.options.name, batch.changes(), events[events.length - 1].position);
+    return loaded;
   }
 
-  /** Runs until the ledger's head at the time of the call has been projected. */
+  /** Runs until the ledger's head at the time of the call has been projected by every projection. */
   async catchUp(): Promise<void> {
     while ((await this.runBatch()) > 0) {
       /* keep going */
@@ -109,13 +192,53 @@ export class ProjectionRunner {
     return () => this.emitter.off('failed', listener);
   }
 
-  async lag(now: Date = new Date()): Promise<ProjectionLag> {
+  /**
+   * The position up to which every projection has projected, in the read models `target` answers: the
+   * least of their checkpoints; undefined while any has none (or one of another version than its code).
+   */
+  async checkpoint(): Promise<string | undefined> {
+    return projectedUpTo(await this.target(), this.projections);
+  }
+
+  /** Each projection's version, stored checkpoint and whether it is being rebuilt. */
+  async status(): Promise<ProjectionStatus[]> {
     const target = await this.target();
-    const checkpoint = await target.checkpoint(this.options.name);
+    return Promise.all(
+      this.projections.map(async (p) => {
+        const stored = await target.projectionState(p.name);
+        return { name: p.name, version: p.version, ...(stored && { stored }), rebuilding: stored?.version !== p.version };
+      }),
+    );
+  }
+
+  async lag(now: Date = new Date()): Promise<ProjectionLag> {
+    const checkpoint = await this.checkpoint();
     const head = await this.store.headPosition();
     if (head === undefined || (checkpoint !== undefined && checkpoint >= head)) return { checkpoint, head, caughtUp: true, lagSeconds: 0 };
     const [oldest] = await this.store.readAll({ after: checkpoint, maxCount: 1 });
     const lagSeconds = oldest ? Math.max(0, (now.getTime() - Date.parse(oldest.recordedAt)) / 1000) : 0;
     return { checkpoint, head, caughtUp: false, lagSeconds };
   }
+}
+
+/**
+ * The position up to which every one of the projections has projected into `models`: the least of
+ * their checkpoints, or undefined while any has none or one of another version than its code.
+ */
+export async function projectedUpTo(models: ReadModels, projections: readonly Projection[]): Promise<string | undefined> {
+  const states = await Promise.all(projections.map((p) => models.projectionState(p.name)));
+  let least: string | undefined;
+  for (const [i, state] of states.entries()) {
+    if (!state || state.version !== projections[i].version) return undefined;
+    if (least === undefined || state.checkpoint < least) least = state.checkpoint;
+  }
+  return least;
+}
+
+/** Ledger positions sort as strings; "not yet started" comes first. */
+function comparePositions(a: string | undefined, b: string | undefined): number {
+  if (a === b) return 0;
+  if (a === undefined) return -1;
+  if (b === undefined) return 1;
+  return a < b ? -1 : 1;
 }

@@ -9,6 +9,7 @@ import {
   FindQuery,
   isRange,
   Page,
+  ProjectionState,
   ReadModels,
   ReadModelSchema,
   ReadStore,
@@ -39,6 +40,23 @@ export class SqliteReadStore implements ReadStore {
       this.createTables(1);
       this.db.prepare("INSERT INTO meta (key, value) VALUES ('activeGeneration', '1'), ('lastGeneration', '1')").run();
     }
+    this.addVersionColumns();
+  }
+
+  /** Checkpoint tables written before projections had versions get the column (once, whoever opens first). */
+  private addVersionColumns(): void {
+    this.db
+      .transaction(() => {
+        const tables = this.db
+          .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'rm\\_g%\\_checkpoints' ESCAPE '\\'")
+          .all()
+          .map((t) => t.name);
+        for (const table of tables) {
+          const columns = this.db.prepare<[], { name: string }>(`PRAGMA table_info(${table})`).all();
+          if (!columns.some((c) => c.name === 'version')) this.db.exec(`ALTER TABLE ${table} ADD COLUMN version INTEGER`);
+        }
+      })
+      .immediate();
   }
 
   private activeGeneration(): number | undefined {
@@ -47,7 +65,7 @@ export class SqliteReadStore implements ReadStore {
   }
 
   private createTables(generation: number): void {
-    const ddl = [`CREATE TABLE IF NOT EXISTS rm_g${generation}_checkpoints (projection TEXT PRIMARY KEY, position TEXT NOT NULL)`];
+    const ddl = [`CREATE TABLE IF NOT EXISTS rm_g${generation}_checkpoints (projection TEXT PRIMARY KEY, position TEXT NOT NULL, version INTEGER)`];
     for (const [collection, { indexes }] of Object.entries(this.schema)) {
       const table = tableName(generation, collection);
       ddl.push(`CREATE TABLE IF NOT EXISTS ${table} (id TEXT PRIMARY KEY, doc TEXT NOT NULL)`);
@@ -143,7 +161,7 @@ class SqliteReadModels implements ReadModels {
     return { items: rows.map((r) => JSON.parse(r.doc)), total };
   }
 
-  async commit(projection: string, changes: readonly DocChange[], checkpoint: string): Promise<void> {
+  async commit(projection: string, changes: readonly DocChange[], checkpoint: string, version?: number): Promise<void> {
     const upserts = new Map<string, Database.Statement>();
     const deletes = new Map<string, Database.Statement>();
     this.db.transaction(() => {
@@ -158,16 +176,29 @@ class SqliteReadModels implements ReadModels {
         }
       }
       this.db
-        .prepare(`INSERT OR REPLACE INTO rm_g${this.generation}_checkpoints (projection, position) VALUES (?, ?)`)
-        .run(projection, checkpoint);
+        .prepare(`INSERT OR REPLACE INTO rm_g${this.generation}_checkpoints (projection, position, version) VALUES (?, ?, ?)`)
+        .run(projection, checkpoint, version ?? null);
     })();
   }
 
   async checkpoint(projection: string): Promise<string | undefined> {
+    return (await this.projectionState(projection))?.checkpoint;
+  }
+
+  async projectionState(projection: string): Promise<ProjectionState | undefined> {
     const row = this.db
-      .prepare<[string], { position: string }>(`SELECT position FROM rm_g${this.generation}_checkpoints WHERE projection = ?`)
+      .prepare<[string], { position: string; version: number | null }>(`SELECT position, version FROM rm_g${this.generation}_checkpoints WHERE projection = ?`)
       .get(projection);
-    return row?.position;
+    if (!row) return undefined;
+    return row.version === null ? { checkpoint: row.position } : { checkpoint: row.position, version: row.version };
+  }
+
+  async clear(projection: string, collections: readonly string[]): Promise<void> {
+    const tables = collections.map((c) => this.table(c));
+    this.db.transaction(() => {
+      this.db.prepare(`DELETE FROM rm_g${this.generation}_checkpoints WHERE projection = ?`).run(projection);
+      for (const table of tables) this.db.exec(`DELETE FROM ${table}`);
+    })();
   }
 }
 

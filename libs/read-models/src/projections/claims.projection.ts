@@ -1,7 +1,5 @@
-import type { RecordedEvent } from '@app/event-store';
-import { ClaimEvent } from '@app/domain';
-import type { Doc, DocChange } from '../read-store.port';
-import type { DocKey, DocReader, Projection } from '../projection';
+import type { Doc } from '../read-store.port';
+import { defineProjection } from '../projection';
 
 export interface ClaimView extends Doc {
   claimId: string;
@@ -19,18 +17,15 @@ export interface ClaimView extends Doc {
   rejectionReason: string | null;
 }
 
-const HANDLED = new Set(['ClaimSubmitted', 'ClaimSettled', 'ClaimRejected']);
-
-export const claimsProjection: Projection = {
+export const claimsProjection = defineProjection({
   name: 'claims',
+  version: 1,
+  handles: ['ClaimSubmitted', 'ClaimSettled', 'ClaimRejected'],
+  collections: ['claims'],
 
-  keys(event: RecordedEvent): DocKey[] {
-    return HANDLED.has(event.type) ? [{ collection: 'claims', id: (event.data as { claimId: string }).claimId }] : [];
-  },
+  keys: (e) => [{ collection: 'claims', id: e.data.claimId }],
 
-  apply(event: RecordedEvent, docs: DocReader): DocChange[] {
-    if (!HANDLED.has(event.type)) return [];
-    const e = event as unknown as ClaimEvent;
+  apply(e, docs) {
     const current = docs.get('claims', e.data.claimId) as ClaimView | undefined;
     let next: ClaimView | undefined;
     switch (e.type) {
@@ -48,4 +43,4 @@ export const claimsProjection: Projection = {
     }
     return next ? [{ collection: 'claims', id: next.id, doc: next }] : [];
   },
-};
+});

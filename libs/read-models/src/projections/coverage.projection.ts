@@ -1,7 +1,6 @@
-import type { RecordedEvent } from '@app/event-store';
-import { addMonths, selfAndAncestors, WorkerEvent, WorkforceEstimated } from '@app/domain';
+import { addMonths, selfAndAncestors } from '@app/domain';
 import type { Doc, DocChange } from '../read-store.port';
-import type { DocKey, DocReader, Projection } from '../projection';
+import { defineProjection, DocKey, DocReader } from '../projection';
 
 /** Workers paid for one period in one region (its descendants included). Id: `53.03:2025-12`. */
 export interface CoverageView extends Doc {
@@ -36,11 +35,13 @@ export interface WorkforceView extends Doc {
 export const coverageId = (regionCode: string, period: string) => `${regionCode}:${period}`;
 export const workforceId = (regionCode: string, year: number) => `${regionCode}:${year}`;
 
-export const coverageProjection: Projection = {
+export const coverageProjection = defineProjection({
   name: 'coverage',
+  version: 1,
+  handles: ['ContributionPaid', 'WorkerEnrolled', 'WorkerExited', 'WorkerDetailsCorrected', 'WorkforceEstimated'],
+  collections: ['coverage', 'enrolment', 'workforce'],
 
-  keys(event: RecordedEvent): DocKey[] {
-    const e = event as unknown as WorkerEvent | WorkforceEstimated;
+  keys(e): DocKey[] {
     switch (e.type) {
       case 'ContributionPaid':
         return selfAndAncestors(e.data.regionCode).map((r) => ({ collection: 'coverage', id: coverageId(r, e.data.period) }));
@@ -51,13 +52,10 @@ export const coverageProjection: Projection = {
         return [...new Set([...selfAndAncestors(e.data.regionCode), ...selfAndAncestors(e.data.previousRegionCode)])].map((r) => ({ collection: 'enrolment', id: r }));
       case 'WorkforceEstimated':
         return [{ collection: 'workforce', id: workforceId(e.data.regionCode, e.data.year) }];
-      default:
-        return [];
     }
   },
 
-  apply(event: RecordedEvent, docs: DocReader): DocChange[] {
-    const e = event as unknown as WorkerEvent | WorkforceEstimated;
+  apply(e, docs): DocChange[] {
     switch (e.type) {
       case 'ContributionPaid':
         return selfAndAncestors(e.data.regionCode).map((regionCode) => {
@@ -92,13 +90,11 @@ export const coverageProjection: Projection = {
       }
       case 'WorkforceEstimated': {
         const id = workforceId(e.data.regionCode, e.data.year);
-        return [{ collection: 'workforce', id, doc: { id, ...e.data, estimatedOn: event.effectiveDate } }];
+        return [{ collection: 'workforce', id, doc: { id, ...e.data, estimatedOn: e.effectiveDate } }];
       }
-      default:
-        return [];
     }
   },
-};
+});
 
 function countEnrolment(docs: DocReader, regionCode: string, field: 'enrolledByMonth' | 'exitedByMonth', month: string): DocChange[] {
   return selfAndAncestors(regionCode).map((r) => {

@@ -1,7 +1,6 @@
-import type { RecordedEvent } from '@app/event-store';
-import { FundingEvent, selfAndAncestors } from '@app/domain';
+import { selfAndAncestors } from '@app/domain';
 import type { Doc, DocChange } from '../read-store.port';
-import type { DocKey, DocReader, Projection } from '../projection';
+import { defineProjection } from '../projection';
 
 /** One allocation as the funding views show it. */
 export interface AllocationView extends Doc {
@@ -37,23 +36,18 @@ export interface FundingTotalsView extends Doc {
 
 export const fundingTotalsId = (regionCode: string, fiscalYear: number) => `${regionCode}:${fiscalYear}`;
 
-const HANDLED = new Set(['FundingAllocated', 'FundingRevised', 'FundsDisbursed', 'FundsReleased', 'DoubleFundingRefused']);
-
-export const fundingProjection: Projection = {
+export const fundingProjection = defineProjection({
   name: 'funding',
+  version: 1,
+  handles: ['FundingAllocated', 'FundingRevised', 'FundsDisbursed', 'FundsReleased', 'DoubleFundingRefused'],
+  collections: ['allocations', 'fundingTotals'],
 
-  keys(event: RecordedEvent): DocKey[] {
-    if (!HANDLED.has(event.type)) return [];
-    const e = event as unknown as FundingEvent;
-    return [
-      { collection: 'allocations', id: e.data.allocationId },
-      ...selfAndAncestors(e.data.regionCode).map((r) => ({ collection: 'fundingTotals', id: fundingTotalsId(r, e.data.fiscalYear) })),
-    ];
-  },
+  keys: (e) => [
+    { collection: 'allocations', id: e.data.allocationId },
+    ...selfAndAncestors(e.data.regionCode).map((r) => ({ collection: 'fundingTotals', id: fundingTotalsId(r, e.data.fiscalYear) })),
+  ],
 
-  apply(event: RecordedEvent, docs: DocReader): DocChange[] {
-    if (!HANDLED.has(event.type)) return [];
-    const e = event as unknown as FundingEvent;
+  apply(e, docs) {
     const allocation = docs.get('allocations', e.data.allocationId) as AllocationView | undefined;
     // Deltas of one event: what it adds to the allocation and to every region above it.
     let delta = { allocated: 0, disbursed: 0, workerMonths: 0, allocations: 0, refused: 0 };
@@ -126,7 +120,7 @@ export const fundingProjection: Projection = {
     }
     return changes;
   },
-};
+});
 
 function emptyTotals(id: string, regionCode: string, fiscalYear: number): FundingTotalsView {
   return { id, regionCode, fiscalYear, allocated: 0, disbursed: 0, remaining: 0, workerMonths: 0, allocationCount: 0, doubleFundingRefused: 0, bySource: {} };

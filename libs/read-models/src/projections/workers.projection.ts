@@ -1,7 +1,6 @@
-import type { RecordedEvent } from '@app/event-store';
 import { ClaimEvent, lapsesFrom, maskNik, WorkerEvent } from '@app/domain';
-import type { Doc, DocChange } from '../read-store.port';
-import type { DocKey, DocReader, Projection } from '../projection';
+import type { Doc } from '../read-store.port';
+import { defineProjection, Recorded } from '../projection';
 
 /** A worker as the workers queries show it: never a full NIK. */
 export interface WorkerView extends Doc {
@@ -26,32 +25,34 @@ export interface WorkerView extends Doc {
   claims: Array<{ claimId: string; type: string; status: string; incidentDate: string; amount: number }>;
 }
 
-const WORKER_EVENTS = new Set(['WorkerEnrolled', 'WorkerDetailsCorrected', 'WorkerExited', 'WorkerReactivated', 'ContributionPaid']);
-const CLAIM_EVENTS = new Set(['ClaimSubmitted', 'ClaimSettled', 'ClaimRejected']);
 export const NEVER = '9999-12';
 
-export const workersProjection: Projection = {
+export const workersProjection = defineProjection({
   name: 'workers',
+  version: 1,
+  handles: ['WorkerEnrolled', 'WorkerDetailsCorrected', 'WorkerExited', 'WorkerReactivated', 'ContributionPaid', 'ClaimSubmitted', 'ClaimSettled', 'ClaimRejected'],
+  collections: ['workers'],
 
-  keys(event: RecordedEvent): DocKey[] {
-    if (!WORKER_EVENTS.has(event.type) && !CLAIM_EVENTS.has(event.type)) return [];
-    return [{ collection: 'workers', id: (event.data as { workerId: string }).workerId }];
-  },
+  keys: (e) => [{ collection: 'workers', id: e.data.workerId }],
 
-  apply(event: RecordedEvent, docs: DocReader): DocChange[] {
-    const workerId = (event.data as { workerId?: string }).workerId;
-    if (!workerId) return [];
+  apply(e, docs) {
+    const workerId = e.data.workerId;
     const current = docs.get('workers', workerId) as WorkerView | undefined;
-    const next = CLAIM_EVENTS.has(event.type)
-      ? current && applyClaim(current, event as unknown as ClaimEvent)
-      : WORKER_EVENTS.has(event.type)
-        ? applyWorker(current, event as unknown as WorkerEvent)
-        : undefined;
+    let next: WorkerView | undefined;
+    switch (e.type) {
+      case 'ClaimSubmitted':
+      case 'ClaimSettled':
+      case 'ClaimRejected':
+        next = current && applyClaim(current, e);
+        break;
+      default:
+        next = applyWorker(current, e);
+    }
     return next ? [{ collection: 'workers', id: workerId, doc: next }] : [];
   },
-};
+});
 
-function applyWorker(w: WorkerView | undefined, e: WorkerEvent): WorkerView | undefined {
+function applyWorker(w: WorkerView | undefined, e: Recorded<WorkerEvent>): WorkerView | undefined {
   switch (e.type) {
     case 'WorkerEnrolled':
       return {
@@ -90,7 +91,7 @@ function applyWorker(w: WorkerView | undefined, e: WorkerEvent): WorkerView | un
   }
 }
 
-function applyClaim(w: WorkerView, e: ClaimEvent): WorkerView {
+function applyClaim(w: WorkerView, e: Recorded<ClaimEvent>): WorkerView {
   const others = w.claims.filter((c) => c.claimId !== e.data.claimId);
   const previous = w.claims.find((c) => c.claimId === e.data.claimId);
   const status = e.type === 'ClaimSubmitted' ? 'SUBMITTED' : e.type === 'ClaimSettled' ? 'SETTLED' : 'REJECTED';
