@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
-import { MongoReadStore, SqliteReadStore } from '@app/read-models';
-import { contractSchema, readStoreContract } from './read-store.contract';
+import { InMemoryReadModels, MongoReadStore, SqliteReadStore } from '@app/read-models';
+import { contractSchema, projectionStateContract, readStoreContract } from './read-store.contract';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -14,6 +14,8 @@ readStoreContract('SQLite (embedded)', async () => {
   dirs.push(dir);
   return new SqliteReadStore(join(dir, 'read-models.sqlite'), contractSchema);
 });
+
+describe('read models contract: in memory (projection state)', () => projectionStateContract(async () => new InMemoryReadModels()));
 
 const url = process.env.MONGO_URL;
 if (url) {

@@ -1,9 +1,57 @@
-import { ReadModelSchema, ReadStore } from '@app/read-models';
+import { DocChange, ReadModels, ReadModelSchema, ReadStore } from '@app/read-models';
 
 export const contractSchema: ReadModelSchema = {
   workers: { indexes: [['regionCode', 'status'], ['enrolledOn']] },
   regions: { indexes: [] },
 };
+
+const worker = (id: string, regionCode: string, status: string, enrolledOn: string, paidMonths: number): DocChange => ({
+  collection: 'workers',
+  id,
+  doc: { id, regionCode, status, enrolledOn, paidMonths, nested: { sex: id.endsWith('f') ? 'F' : 'M' } },
+});
+
+/**
+ * What the projection runner needs of one generation of read models, beyond documents: a version kept
+ * with each projection's checkpoint, and clearing one projection. Every adapter passes it, the in-memory
+ * read models included. `open` answers fresh, empty read models with the collections of `contractSchema`.
+ */
+export function projectionStateContract(open: () => Promise<ReadModels>): void {
+  it('keeps each projection\'s version with its checkpoint', async () => {
+    const models = await open();
+    expect(await models.projectionState('workers')).toBeUndefined();
+    await models.commit('workers', [worker('w1', '53.03', 'ACTIVE', '2025-07-07', 6)], 'p-1', 3);
+    await models.commit('regions', [], 'p-2');
+    expect(await models.projectionState('workers')).toEqual({ checkpoint: 'p-1', version: 3 });
+    expect(await models.checkpoint('workers')).toBe('p-1');
+    expect(await models.projectionState('regions')).toEqual({ checkpoint: 'p-2' });
+    await models.commit('workers', [], 'p-3', 4);
+    expect(await models.projectionState('workers')).toEqual({ checkpoint: 'p-3', version: 4 });
+    expect(await models.projectionState('other')).toBeUndefined();
+  });
+
+  it('clears one projection: its collections and its checkpoint, nothing else', async () => {
+    const models = await open();
+    await models.commit('workers', [worker('w1', '53.03', 'ACTIVE', '2025-07-07', 6), worker('w2f', '53.01', 'ACTIVE', '2025-07-21', 2)], 'p-1', 1);
+    await models.commit('regions', [{ collection: 'regions', id: '53', doc: { id: '53', name: 'Nusa Tenggara Timur' } }], 'p-2', 2);
+    await models.clear('workers', ['workers']);
+    expect(await models.projectionState('workers')).toBeUndefined();
+    expect((await models.find('workers')).total).toBe(0);
+    expect(await models.get('workers', 'w1')).toBeUndefined();
+    expect(await models.projectionState('regions')).toEqual({ checkpoint: 'p-2', version: 2 });
+    expect(await models.get('regions', '53')).toEqual({ id: '53', name: 'Nusa Tenggara Timur' });
+
+    // Cleared, it is written again from the start.
+    await models.commit('workers', [worker('w3', '53.01', 'ACTIVE', '2025-08-01', 5)], 'p-1', 2);
+    expect((await models.find('workers')).items.map((d) => d.id)).toEqual(['w3']);
+    expect(await models.projectionState('workers')).toEqual({ checkpoint: 'p-1', version: 2 });
+
+    // Clearing a checkpoint alone (no collections) leaves every document.
+    await models.clear('regions', []);
+    expect(await models.projectionState('regions')).toBeUndefined();
+    expect(await models.get('regions', '53')).toBeDefined();
+  });
+}
 
 /** The one contract every read store adapter passes. Each test opens a fresh, empty store. */
 export function readStoreContract(name: string, open: () => Promise<ReadStore>): void {
@@ -13,12 +61,6 @@ export function readStoreContract(name: string, open: () => Promise<ReadStore>):
       store = await open();
     });
     afterEach(async () => store.close());
-
-    const worker = (id: string, regionCode: string, status: string, enrolledOn: string, paidMonths: number) => ({
-      collection: 'workers',
-      id,
-      doc: { id, regionCode, status, enrolledOn, paidMonths, nested: { sex: id.endsWith('f') ? 'F' : 'M' } },
-    });
 
     async function seed() {
       const models = await store.active();
@@ -92,6 +134,30 @@ export function readStoreContract(name: string, open: () => Promise<ReadStore>):
       expect(now.generation).toBe(fresh.generation);
       expect((await now.find('workers')).items.map((d) => d.id)).toEqual(['n1']);
       expect(await now.checkpoint('test')).toBe('p-9');
+    });
+
+    describe('projection state', () => projectionStateContract(() => store.active()));
+
+    it('keeps versions per generation, keeps them when a commit fails, and clears in one generation only', async () => {
+      const old = await seed();
+      await old.commit('test', [], 'p-2', 7);
+      await expect(old.commit('test', [{ collection: 'noSuchCollection', id: 'x', doc: { id: 'x' } }], 'p-3', 8)).rejects.toThrow();
+      expect(await old.projectionState('test')).toEqual({ checkpoint: 'p-2', version: 7 });
+      const fresh = await store.createGeneration();
+      expect(await fresh.projectionState('test')).toBeUndefined();
+      await fresh.commit('test', [worker('n1', '52.71', 'ACTIVE', '2025-06-01', 1)], 'p-9', 1);
+      await old.clear('test', ['workers']);
+      expect((await old.find('workers')).total).toBe(0);
+      expect(await fresh.get('workers', 'n1')).toBeDefined();
+      expect(await fresh.projectionState('test')).toEqual({ checkpoint: 'p-9', version: 1 });
+      await store.activate(fresh.generation);
+      expect(await (await store.active()).projectionState('test')).toEqual({ checkpoint: 'p-9', version: 1 });
+    });
+
+    it('refuses to clear a collection it does not know', async () => {
+      const models = await seed();
+      await expect(models.clear('test', ['noSuchCollection'])).rejects.toThrow();
+      expect(await models.checkpoint('test')).toBe('p-1');
     });
 
     it('keeps records outside the generations, one per namespace and id', async () => {

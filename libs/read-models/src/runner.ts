@@ -77,7 +77,9 @@ export class ProjectionRunner {
     const from = await this.prepare(target);
     const groups = new Map<string | undefined, Projection[]>();
     for (const [projection, after] of from) groups.set(after, [...(groups.get(after) ?? []), projection]);
-    const starts = [...groups.keys()].sort(comparePositions);
+    // Positions sort as strings; "from the start" first (sort() would put undefined last).
+    const positions = [...groups.keys()].filter((p): p is string => p !== undefined).sort();
+    const starts = groups.has(undefined) ? [undefined, ...positions] : positions;
     let read = 0;
     for (const [i, after] of starts.entries()) {
       const events = await this.store.readAll({ after, maxCount: this.options.batchSize ?? 500 });
@@ -233,12 +235,4 @@ export async function projectedUpTo(models: ReadModels, projections: readonly Pr
     if (least === undefined || state.checkpoint < least) least = state.checkpoint;
   }
   return least;
-}
-
-/** Ledger positions sort as strings; "not yet started" comes first. */
-function comparePositions(a: string | undefined, b: string | undefined): number {
-  if (a === b) return 0;
-  if (a === undefined) return -1;
-  if (b === undefined) return 1;
-  return a < b ? -1 : 1;
 }

@@ -1,7 +1,7 @@
 import type { RecordedEvent } from '@app/event-store';
-import { ProjectionBatch } from '../projection';
+import { defineProjection, ProjectionBatch } from '../projection';
 import { CoverageView, enrolledIn, EnrolmentView } from './coverage.projection';
-import { LEDGER_PROJECTIONS } from './index';
+import { LEDGER_PROJECTIONS, READ_MODEL_SCHEMA } from './index';
 import { WorkerView } from './workers.projection';
 import { ClaimView } from './claims.projection';
 
@@ -70,5 +70,52 @@ describe('projections', () => {
     expect(docs.get('claims', 'c1')).toMatchObject({ status: 'SETTLED', amount: 42_000_000 } satisfies Partial<ClaimView>);
     expect(JSON.stringify(docs.get('claims', 'c1'))).not.toContain('meninggal');
     expect((docs.get('workers', 'w1') as WorkerView).claims).toEqual([{ claimId: 'c1', type: 'JKM', status: 'SETTLED', incidentDate: '2025-08-20', amount: 42_000_000 }]);
+  });
+
+  it('hands a projection only the events it handles, typed as those events', () => {
+    const seen: string[] = [];
+    const disbursements = defineProjection({
+      name: 'disbursements',
+      version: 1,
+      handles: ['FundsDisbursed', 'FundsReleased'],
+      collections: ['disbursements'],
+      keys: (e) => [{ collection: 'disbursements', id: e.data.batchId }],
+      apply(e) {
+        seen.push(e.type);
+        // Typed by `handles`: a field of another event does not compile.
+        // @ts-expect-error FundsDisbursed has no workerId
+        void e.data.workerId;
+        const sign = e.type === 'FundsDisbursed' ? 1 : -1;
+        return [{ collection: 'disbursements', id: e.data.batchId, doc: { id: e.data.batchId, amount: sign * e.data.amount } }];
+      },
+    });
+    defineProjection({
+      name: 'unknown',
+      version: 1,
+      // @ts-expect-error not an event of the ledger
+      handles: ['NoSuchEvent'],
+      collections: ['x'],
+      keys: () => [],
+      apply: () => [],
+    });
+    const batch = new ProjectionBatch([]);
+    const at = (type: string, data: Record<string, unknown>, i: number) =>
+      ({ id: `e${i}`, streamName: 's', revision: i, position: String(i).padStart(20, '0'), recordedAt: '2026-01-01T00:00:00.000Z', effectiveDate: '2026-01-15', metadata: {} as never, type, data }) as RecordedEvent;
+    const ref = { allocationId: 'a', regionCode: '53.03', fundingSource: 'APBD_KABUPATEN_KOTA', fiscalYear: 2026, batchId: 'b', period: '2026-01', paidOn: '2026-01-15' };
+    [at('FundingAllocated', { ...ref, amount: 1 }, 0), at('FundsDisbursed', { ...ref, workerCount: 2, amount: 33_600 }, 1), paid('w1', '2026-01'), at('FundsReleased', { ...ref, workerCount: 1, amount: 16_800 }, 3)].forEach((e, i) =>
+      batch.apply([disbursements], 'id' in e ? e : at(e.type, e.data, i)),
+    );
+    expect(seen).toEqual(['FundsDisbursed', 'FundsReleased']);
+    expect(batch.get('disbursements', 'b')).toEqual({ id: 'b', amount: -16_800 });
+  });
+
+  it('gives every ledger projection a name, a version and collections of its own', () => {
+    expect(LEDGER_PROJECTIONS.map((p) => [p.name, p.version, p.collections])).toEqual([
+      ['funding', 1, ['allocations', 'fundingTotals']],
+      ['workers', 1, ['workers']],
+      ['coverage', 1, ['coverage', 'enrolment', 'workforce']],
+      ['claims', 1, ['claims']],
+    ]);
+    expect(LEDGER_PROJECTIONS.flatMap((p) => p.collections).sort()).toEqual(Object.keys(READ_MODEL_SCHEMA).sort());
   });
 });
