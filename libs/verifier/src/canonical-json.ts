@@ -37,8 +37,63 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 
 /** The canonical JSON text of `value`. Throws CanonicalJsonError on values outside the rules above. */
 export function canonicalJson(value: unknown, options: CanonicalJsonOptions = {}): string {
-  const path: (string | number)[] = [];
-  return write(value, options, path);
+  try {
+    return writeFast(value, options.allowFractions === true, options.allowLoneSurrogates === true);
+  } catch (e) {
+    if (!(e instanceof CanonicalJsonError)) throw e;
+    // Write again, slowly, keeping track of where we are, for a message that says where.
+    return write(value, options, []);
+  }
+}
+
+const REFUSED = new CanonicalJsonError('canonical JSON: value refused');
+
+/**
+ * The same rules as `write` below, without tracking the path (the hot path of verification);
+ * throws REFUSED on anything `write` would refuse, so that `write` can say where.
+ */
+function writeFast(value: unknown, fractions: boolean, surrogates: boolean): string {
+  switch (typeof value) {
+    case 'string':
+      if (!surrogates && LONE_SURROGATE.test(value)) throw REFUSED;
+      return JSON.stringify(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'number':
+      if (Number.isSafeInteger(value)) return value === 0 ? '0' : String(value);
+      if (fractions && Number.isFinite(value)) return JSON.stringify(value);
+      throw REFUSED;
+    case 'undefined':
+      return 'null';
+    case 'object': {
+      if (value === null) return 'null';
+      if (Array.isArray(value)) {
+        let out = '[';
+        for (let i = 0; i < value.length; i++) {
+          if (i > 0) out += ',';
+          out += writeFast(value[i], fractions, surrogates);
+        }
+        return out + ']';
+      }
+      const proto = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) throw REFUSED;
+      const obj = value as Record<string, unknown>;
+      const keys = Object.keys(obj);
+      if (keys.length > 1) keys.sort(); // default sort: UTF-16 code units
+      let out = '{';
+      let first = true;
+      for (const key of keys) {
+        const v = obj[key];
+        if (v === undefined) continue;
+        if (!surrogates && LONE_SURROGATE.test(key)) throw REFUSED;
+        out += (first ? '' : ',') + JSON.stringify(key) + ':' + writeFast(v, fractions, surrogates);
+        first = false;
+      }
+      return out + '}';
+    }
+    default:
+      throw REFUSED;
+  }
 }
 
 /** The UTF-8 bytes of canonicalJson(value, options). */

@@ -194,7 +194,7 @@ describe('merkle: RFC 9162 §2.1', () => {
       }
     }
     // A changed leaf before m breaks consistency with the real later tree.
-    const tampered = leafHashes.slice(0, 20).map((h) => Buffer.from(h));
+    const tampered: Buffer[] = leafHashes.slice(0, 20).map((h) => Buffer.from(h));
     tampered[3] = hashLeaf('tampered');
     const tamperedRoot = treeHash(tampered);
     const path = consistencyProof(20, 40, (i) => leafHashes[i]);

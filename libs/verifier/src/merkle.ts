@@ -15,25 +15,25 @@
  * a fixed hash; the right edge of a tree whose size is not a power of two is recomputed from
  * complete subtrees whenever it is needed (see `rangeNodes`).
  */
-import { createHash } from 'node:crypto';
-
-const LEAF_PREFIX = Buffer.from([0x00]);
-const NODE_PREFIX = Buffer.from([0x01]);
+import { sha256Hex } from './sha256';
 
 /** MTH of the empty tree: SHA-256 of the empty string. */
-export const EMPTY_TREE_HASH: Buffer = createHash('sha256').digest();
+export const EMPTY_TREE_HASH: Buffer = Buffer.from(sha256Hex(''), 'hex');
 
-/** SHA-256(0x00 || leaf). */
+/** SHA-256(0x00 || leaf); a string leaf is hashed as its UTF-8 bytes. */
 export function hashLeaf(leaf: Uint8Array | string): Buffer {
-  const h = createHash('sha256').update(LEAF_PREFIX);
-  if (typeof leaf === 'string') h.update(leaf, 'utf8');
-  else h.update(leaf);
-  return h.digest();
+  // '\0' is the single byte 0x00 in UTF-8.
+  const bytes = typeof leaf === 'string' ? '\0' + leaf : Buffer.concat([Buffer.from([0x00]), leaf]);
+  return Buffer.from(sha256Hex(bytes), 'hex');
 }
 
 /** SHA-256(0x01 || left || right). */
 export function hashChildren(left: Uint8Array, right: Uint8Array): Buffer {
-  return createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest();
+  const buf = Buffer.allocUnsafe(1 + left.length + right.length);
+  buf[0] = 0x01;
+  buf.set(left, 1);
+  buf.set(right, 1 + left.length);
+  return Buffer.from(sha256Hex(buf), 'hex');
 }
 
 /** Largest power of two strictly less than n (n ≥ 2). */
@@ -185,7 +185,7 @@ export function rangeNodes(start: number, end: number): NodeId[] {
 /** MTH of a range from the hashes of its `rangeNodes`, in the same order. */
 export function foldRange(hashes: readonly Uint8Array[]): Buffer {
   if (hashes.length === 0) throw new RangeError('empty range');
-  let acc = Buffer.from(hashes[hashes.length - 1]);
+  let acc: Buffer = Buffer.from(hashes[hashes.length - 1]);
   for (let i = hashes.length - 2; i >= 0; i--) acc = hashChildren(hashes[i], acc);
   return acc;
 }
@@ -401,10 +401,17 @@ export type NodeSink = (level: number, index: number, hash: Buffer) => void;
  * (one per set bit of size). Appending a leaf merges equal-sized subtrees like a binary counter
  * (on average one hash per append); the root is the right fold of the subtree roots.
  * Give it a NodeSink (e.g. InMemoryNodeStore.putNode) to keep every complete node for proofs.
+ *
+ * The subtree roots live in one preallocated Buffer (64 slots of 32 bytes: enough for any size up
+ * to 2^53), so appending allocates nothing but the hash computation's own hex string.
  */
 export class MerkleAccumulator {
   private _size = 0;
-  private readonly stack: Buffer[] = [];
+  /** Number of subtree roots in `roots`. */
+  private depth = 0;
+  private readonly roots = Buffer.alloc(64 * 32);
+  /** 0x01 || left || right, the right half doubling as the current node. */
+  private readonly scratch = Buffer.alloc(65);
 
   constructor(
     private readonly onNode?: NodeSink,
@@ -418,7 +425,8 @@ export class MerkleAccumulator {
       }
       for (const hex of state.subtrees) {
         if (!/^[0-9a-f]{64}$/.test(hex)) throw new Error('accumulator state: subtree roots must be 64 lowercase hex digits');
-        this.stack.push(Buffer.from(hex, 'hex'));
+        this.roots.write(hex, this.depth * 32, 'hex');
+        this.depth++;
       }
       this._size = state.size;
     }
@@ -430,30 +438,56 @@ export class MerkleAccumulator {
 
   /** Add the next leaf hash (32 bytes). */
   append(leafHash: Uint8Array): void {
-    let node = leafHash instanceof Buffer ? leafHash : Buffer.from(leafHash);
+    if (leafHash.length !== 32) throw new RangeError('a leaf hash is 32 bytes');
+    this.scratch.set(leafHash, 33);
+    this.merge();
+  }
+
+  /** Add the next leaf hash given as 64 hex digits. */
+  appendHex(leafHashHex: string): void {
+    if (this.scratch.write(leafHashHex, 33, 'hex') !== 32) throw new RangeError('a leaf hash is 64 hex digits');
+    this.merge();
+  }
+
+  /** The node in scratch[33..65] is the new leaf: merge it up and push it. */
+  private merge(): void {
+    const { scratch, roots, onNode } = this;
     let index = this._size;
     let level = 0;
-    this.onNode?.(0, index, node);
+    if (onNode) onNode(0, index, Buffer.from(scratch.subarray(33)));
     let s = this._size;
     while (isOdd(s)) {
-      node = hashChildren(this.stack.pop() as Buffer, node);
+      this.depth--;
+      scratch[0] = 0x01;
+      roots.copy(scratch, 1, this.depth * 32, this.depth * 32 + 32);
+      scratch.write(sha256Hex(scratch), 33, 'hex');
       s = half(s);
       index = half(index);
       level++;
-      this.onNode?.(level, index, node);
+      if (onNode) onNode(level, index, Buffer.from(scratch.subarray(33)));
     }
-    this.stack.push(node);
+    scratch.copy(roots, this.depth * 32, 33, 65);
+    this.depth++;
     this._size++;
   }
 
   /** MTH of the leaves appended so far. */
   root(): Buffer {
-    if (this.stack.length === 0) return Buffer.from(EMPTY_TREE_HASH);
-    return foldRange(this.stack);
+    if (this.depth === 0) return Buffer.from(EMPTY_TREE_HASH);
+    const out = Buffer.alloc(65);
+    this.roots.copy(out, 33, (this.depth - 1) * 32, this.depth * 32);
+    for (let i = this.depth - 2; i >= 0; i--) {
+      out[0] = 0x01;
+      this.roots.copy(out, 1, i * 32, i * 32 + 32);
+      out.write(sha256Hex(out), 33, 'hex');
+    }
+    return Buffer.from(out.subarray(33));
   }
 
   /** The state to persist for resuming later. */
   state(): AccumulatorState {
-    return { size: this._size, subtrees: this.stack.map((b) => b.toString('hex')) };
+    const subtrees: string[] = [];
+    for (let i = 0; i < this.depth; i++) subtrees.push(this.roots.toString('hex', i * 32, i * 32 + 32));
+    return { size: this._size, subtrees };
   }
 }
