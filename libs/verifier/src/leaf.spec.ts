@@ -38,6 +38,18 @@ describe('chainHash', () => {
     const prev = 'ab'.repeat(32);
     expect(chainHash(prev, e)).toBe(createHash('sha256').update(prev + text).digest('hex'));
   });
+
+  it('writes the same text as canonicalJson of the whole object, for odd values too', () => {
+    const cases = [
+      { streamName: 'w-ü', revision: 0, type: 'T', data: { r: 0.25, s: 'a\ud800', n: [null, { z: 1, a: 2 }] }, effectiveDate: 'd' },
+      { streamName: 's', revision: 1, type: 'T', data: undefined, effectiveDate: 'd' },
+      { streamName: 's', revision: 2, type: 'T', data: 'plain', effectiveDate: 'd' },
+    ];
+    for (const e of cases) {
+      const text = canonicalJson(e, { allowFractions: true, allowLoneSurrogates: true });
+      expect(chainHash(GENESIS_HASH, e)).toBe(createHash('sha256').update(GENESIS_HASH + text).digest('hex'));
+    }
+  });
 });
 
 describe('leaf', () => {
