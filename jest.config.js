@@ -9,6 +9,8 @@ module.exports = {
     '^@app/domain(|/.*)$': '<rootDir>/libs/domain/src$1',
     '^@app/event-store(|/.*)$': '<rootDir>/libs/event-store/src$1',
     '^@app/read-models(|/.*)$': '<rootDir>/libs/read-models/src$1',
+    '^@app/ledger(|/.*)$': '<rootDir>/libs/ledger/src$1',
+    '^@app/verifier(|/.*)$': '<rootDir>/libs/verifier/src$1',
   },
   testTimeout: 30000,
 };

@@ -14,30 +14,24 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { EVENT_STORE, EventStore } from '@app/event-store';
 import { ledgerRunner, READ_STORE, ReadStore } from '@app/read-models';
-import { createApp } from '../apps/api/src/app.factory';
-import { loadConfig } from '../apps/api/src/config';
-import { PayContributionsCommand } from '../apps/api/src/contributions/contributions.handler';
-import { AllocateFundingCommand } from '../apps/api/src/funding/funding.commands';
-import { EnrolWorkerCommand } from '../apps/api/src/workers/workers.commands';
+import { AllocateFundingCommand, commandContext, createLedgerContext, EnrolWorkerCommand, loadLedgerConfig, PayContributionsCommand } from '@app/ledger';
 import { PeopleFactory, villagesOf } from '../apps/cli/src/demo/people';
 
-const actor = { userId: 'bench', role: 'operator', correlationId: 'bench' };
-const user = { userId: 'bench', roles: ['operator' as const], regions: ['ID'], actingRole: 'operator' as const };
+const actor = () => commandContext({ caller: { userId: 'bench', role: 'operator', regions: ['ID'] }, correlationId: 'bench' });
 
 async function main() {
   const { values } = parseArgs({ options: { workers: { type: 'string', default: '20000' } } });
   const n = Number(values.workers);
   const dir = mkdtempSync(join(tmpdir(), 'ledger-bench-'));
-  const app = await createApp(loadConfig({ DATA_DIR: dir, JWT_SECRET: 'bench', RUN_PROJECTOR: 'false', LOG_LEVEL: 'warn' }));
-  await app.init();
+  const app = await createLedgerContext(loadLedgerConfig({ DATA_DIR: dir, RUN_PROJECTOR: 'false' }));
   const commands = app.get(CommandBus);
   const events = app.get<EventStore>(EVENT_STORE);
   const reads = app.get<ReadStore>(READ_STORE);
   try {
     const { allocationId } = await commands.execute(
       new AllocateFundingCommand(
-        { type: 'AllocateFunding', allocationId: crypto.randomUUID(), regionCode: '53.03', fundingSource: 'APBD_KABUPATEN_KOTA', fiscalYear: 2025, amount: n * 16_800 * 12, programName: 'bench', legalBasis: 'bench', allocatedOn: '2025-07-01' },
-        actor,
+        { regionCode: '53.03', fundingSource: 'APBD_KABUPATEN_KOTA', fiscalYear: 2025, amount: n * 16_800 * 12, programName: 'bench', legalBasis: 'bench', allocatedOn: '2025-07-01' },
+        actor(),
       ),
     );
     const people = new PeopleFactory();
@@ -45,13 +39,13 @@ async function main() {
 
     let t = performance.now();
     for (let i = 0; i < n; i++) {
-      await commands.execute(new EnrolWorkerCommand({ type: 'EnrolWorker', ...people.person(villages[i % villages.length]), allocationId, enrolledOn: '2025-07-07' }, actor));
+      await commands.execute(new EnrolWorkerCommand({ ...people.person(villages[i % villages.length]), allocationId, enrolledOn: '2025-07-07' }, actor()));
     }
     const enrolMs = performance.now() - t;
 
     const workerIds = (await events.readAll({ maxCount: n + 10, categories: ['worker'] })).map((e) => e.streamName.slice('worker-'.length));
     t = performance.now();
-    await commands.execute(new PayContributionsCommand({ allocationId, period: '2025-08', paidOn: '2025-08-10', workerIds }, actor, user));
+    await commands.execute(new PayContributionsCommand({ allocationId, period: '2025-08', paidOn: '2025-08-10', workerIds }, actor()));
     const batchMs = performance.now() - t;
 
     const all = await events.readAll({ maxCount: 10 * n });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { createApp } from '../../apps/api/src/app.factory';
-import { mintToken } from '../../apps/api/src/auth/tokens';
+import { mintToken } from '@app/ledger';
 import type { Role } from '../../apps/api/src/auth/user';
 import { loadConfig } from '../../apps/api/src/config';
 

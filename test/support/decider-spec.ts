@@ -4,7 +4,7 @@ import type { Decider, DomainEvent } from '@app/domain';
 export function specOf<C, S, E extends DomainEvent>(decider: Decider<C, S, E>) {
   return {
     given(events: E[]) {
-      const state = events.reduce(decider.evolve, decider.initialState);
+      const state = events.reduce(decider.evolve, decider.initialState());
       return {
         when(command: C) {
           const run = () => decider.decide(command, state);

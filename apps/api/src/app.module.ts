@@ -1,19 +1,17 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
-import { CqrsModule } from '@nestjs/cqrs';
 import { LoggerModule } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import { JwtAuthGuard } from './auth/jwt-auth.guard';
-import { AppConfig } from './config';
+import { LedgerModule } from '@app/ledger';
+import { APP_CONFIG, AppConfig } from './config';
 import { ClaimsModule } from './claims/claims.module';
 import { ContributionsModule } from './contributions/contributions.module';
 import { CoverageModule } from './coverage/coverage.module';
 import { FundingModule } from './funding/funding.module';
 import { WorkersModule } from './workers/workers.module';
 import { ConsistencyInterceptor } from './http/consistency.interceptor';
-import { IdempotencyInterceptor } from './http/idempotency.interceptor';
 import { ProblemFilter } from './http/problem.filter';
-import { InfrastructureModule } from './infrastructure/infrastructure.module';
 import { OperationsModule } from './operations/operations.module';
 
 const REQUEST_ID = /^[\w.:-]{1,100}$/;
@@ -36,8 +34,7 @@ export class AppModule {
             redact: ['req.headers.authorization'],
           },
         }),
-        CqrsModule.forRoot(),
-        InfrastructureModule.forRoot(config),
+        LedgerModule.forRoot(config),
         OperationsModule,
         FundingModule,
         WorkersModule,
@@ -46,9 +43,9 @@ export class AppModule {
         CoverageModule,
       ],
       providers: [
+        { provide: APP_CONFIG, useValue: config },
         { provide: APP_GUARD, useClass: JwtAuthGuard },
         { provide: APP_INTERCEPTOR, useClass: ConsistencyInterceptor },
-        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         { provide: APP_FILTER, useClass: ProblemFilter },
       ],
     };

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { createApp } from './app.factory';
-import { mintToken } from './auth/tokens';
+import { mintToken } from '@app/ledger';
 import { loadConfig } from './config';
 
 async function main(): Promise<void> {

@@ -1,11 +1,8 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { isKnownRegion } from '@app/domain';
-import { LEDGER_CHECKPOINT, LEDGER_PROJECTIONS, rebuildReadModels } from '@app/read-models';
-import { mintToken } from '../../api/src/auth/tokens';
-import { Role, ROLES } from '../../api/src/auth/user';
-import { loadConfig } from '../../api/src/config';
-import { openEventStore, openReadStore } from '../../api/src/infrastructure/stores';
+import { LEDGER_PROJECTIONS, rebuildReadModels } from '@app/read-models';
+import { loadLedgerConfig, mintToken, openEventStore, openReadStore, Role, ROLES } from '@app/ledger';
 import { runDemo } from './demo/demo';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
@@ -38,11 +35,11 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     case 'rebuild': {
-      const config = loadConfig({ JWT_SECRET: 'unused-by-the-cli', ...process.env });
+      const config = loadLedgerConfig();
       const events = await openEventStore(config);
       const reads = await openReadStore(config);
       try {
-        const result = await rebuildReadModels(events, reads, LEDGER_PROJECTIONS, LEDGER_CHECKPOINT, {
+        const result = await rebuildReadModels(events, reads, LEDGER_PROJECTIONS, {
           onProgress: (p) => process.stdout.write(`\rrebuilding generation ${p.generation}: ${p.eventsProjected} events`),
         });
         console.log(`\nrebuilt generation ${result.generation} from ${result.eventsProjected} events; it now answers the queries`);
@@ -56,7 +53,7 @@ async function main(argv: string[]): Promise<void> {
       const { values } = parseArgs({ args: rest, options: { scale: { type: 'string', default: '1' }, reset: { type: 'boolean', default: false } } });
       const scale = Number(values.scale);
       if (!(scale > 0 && scale <= 1)) throw new Error('--scale must be a number above 0 and at most 1');
-      const config = loadConfig({ JWT_SECRET: 'demo-only-secret', ...process.env });
+      const config = loadLedgerConfig();
       const started = Date.now();
       const ok = await runDemo(config, { scale, reset: values.reset });
       console.log(`\nDemo finished in ${Math.round((Date.now() - started) / 1000)} s; the ledger is in ${config.dataDir}: \`npm start\` to explore it.`);

@@ -1,20 +1,19 @@
 import 'reflect-metadata';
-import { LEDGER_CHECKPOINT, ledgerRunner } from '@app/read-models';
-import { loadConfig } from '../../api/src/config';
-import { openEventStore, openReadStore } from '../../api/src/infrastructure/stores';
+import { ledgerRunner } from '@app/read-models';
+import { loadLedgerConfig, openEventStore, openReadStore } from '@app/ledger';
 
 /**
  * The projector as its own process (production): reads the ledger from the checkpoint and keeps the
  * read models up to date. Run one per read store; the API then starts with RUN_PROJECTOR=false.
  */
 async function main(): Promise<void> {
-  const config = loadConfig({ JWT_SECRET: 'unused-by-the-projector', ...process.env });
+  const config = loadLedgerConfig();
   const events = await openEventStore(config);
   const reads = await openReadStore(config);
   const runner = ledgerRunner(events, () => reads.active(), { idleMs: 200 });
   runner.onFailed((error) => console.error(JSON.stringify({ msg: 'projection batch failed, retrying', error: error.message })));
   runner.start();
-  console.log(`projector: ${events.kind} -> ${reads.kind}, from checkpoint ${(await (await reads.active()).checkpoint(LEDGER_CHECKPOINT)) ?? 'start'}`);
+  console.log(`projector: ${events.kind} -> ${reads.kind}, from checkpoint ${(await runner.checkpoint()) ?? 'start'}`);
   const report = setInterval(async () => {
     const lag = await runner.lag().catch(() => undefined);
     if (lag) console.log(JSON.stringify({ msg: 'projector lag', ...lag, error: runner.error?.message }));

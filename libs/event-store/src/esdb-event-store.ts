@@ -50,6 +50,7 @@ const READ_PAGE = 1000;
 /** The production ledger on EventStoreDB / KurrentDB (`EVENTSTORE_URL=esdb://host:2113?tls=false`). */
 export class EsdbEventStore implements EventStore {
   readonly kind = 'eventstoredb' as const;
+  readonly atomicAppendMany = false;
 
   private constructor(private readonly client: EventStoreDBClient) {}
 

@@ -9,10 +9,14 @@ import {
   STREAM_EXISTS,
   StreamNotFoundError,
   WrongExpectedVersionError,
+  DeadlineExceededError,
+  UnavailableError,
+  CancelledError,
+  TimeoutError,
   type AppendExpectedRevision,
   type Position,
 } from '@eventstore/db-client';
-import { EventMetadata, ExpectedRevision, RecordedEvent, WrongExpectedRevisionError } from './event-store.port';
+import { AppendOutcomeUnknownError, EventMetadata, ExpectedRevision, RecordedEvent, WrongExpectedRevisionError } from './event-store.port';
 
 const DIGITS = 20;
 const POSITION_PATTERN = /^(\d{20})\/(\d{20})$/;
@@ -58,6 +62,9 @@ export function mapAppendError(error: unknown, streamName: string): Error {
   if (error instanceof WrongExpectedVersionError) {
     const actual = typeof error.actualVersion === 'bigint' ? revisionToNumber(error.actualVersion) : 'no_stream';
     return new WrongExpectedRevisionError(streamName, fromEsdbExpectedRevision(error.expectedVersion), actual);
+  }
+  if (error instanceof DeadlineExceededError || error instanceof UnavailableError || error instanceof CancelledError || error instanceof TimeoutError) {
+    return new AppendOutcomeUnknownError(streamName, error);
   }
   return error instanceof Error ? error : new Error(String(error));
 }

@@ -94,6 +94,8 @@ export interface Subscription {
 
 export interface EventStore {
   readonly kind: 'sqlite' | 'eventstoredb';
+  /** True when appendMany writes all or nothing (one transaction); false where the later writes land one by one. */
+  readonly atomicAppendMany: boolean;
   /** Appends to one stream atomically, checking the expected revision. */
   append(streamName: string, events: NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult>;
   /**
@@ -134,6 +136,18 @@ export class WriteNotAppliedError extends Error {
   constructor(readonly streamName: string, override readonly cause: Error) {
     super(`stream ${streamName}: not written because another write of the batch failed`);
     this.name = 'WriteNotAppliedError';
+  }
+}
+
+/**
+ * The store could not say whether the append committed (a timeout, a dropped connection). Retry the
+ * same write with the same event ids: the store recognises them, so it lands once whatever happened.
+ * Never treat it as a failure to compensate.
+ */
+export class AppendOutcomeUnknownError extends Error {
+  constructor(readonly streamName: string, override readonly cause: Error) {
+    super(`stream ${streamName}: the append's outcome is unknown (${cause.message})`);
+    this.name = 'AppendOutcomeUnknownError';
   }
 }
 

@@ -3,3 +3,4 @@ export * from './hashing';
 export * from './sqlite-event-store';
 export * from './esdb-event-store';
 export { appendLeadThenRest, mapWithConcurrency } from './concurrency';
+export * from './upcasting';

@@ -45,6 +45,7 @@ export function sqlitePosition(seq: number): string {
  */
 export class SqliteEventStore implements EventStore {
   readonly kind = 'sqlite' as const;
+  readonly atomicAppendMany = true;
   private readonly db: Database.Database;
   private readonly appended = new EventEmitter();
   private readonly stmts;

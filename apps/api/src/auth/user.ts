@@ -1,9 +1,7 @@
-/**
- * Roles: operator (workers, contributions, claims), finance (allocations), analyst (queries),
- * auditor (audit and verification, read-only), oversight (reports), admin (rebuilds, reference data).
- */
-export const ROLES = ['operator', 'finance', 'analyst', 'auditor', 'oversight', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+import type { Role } from '@app/ledger';
+
+export { ROLES } from '@app/ledger';
+export type { Role, TokenClaims } from '@app/ledger';
 
 export interface AuthUser {
   userId: string;
@@ -12,10 +10,4 @@ export interface AuthUser {
   regions: string[];
   /** The role under which the current request acts (recorded in the events' metadata). */
   actingRole: Role;
-}
-
-export interface TokenClaims {
-  sub: string;
-  roles: Role[];
-  regions: string[];
 }

@@ -1,17 +1,13 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
-import { randomUUID } from 'node:crypto';
+import { CommandContext, DecideClaimCommand, ListClaimsQuery, scopeOfList, SubmitClaimCommand } from '@app/ledger';
 import { CurrentUser, Roles } from '../auth/decorators';
 import { READERS } from '../auth/roles';
 import type { AuthUser } from '../auth/user';
-import { actorOf } from '../http/actor';
-import { today } from '../http/clock';
+import { CommandCtx } from '../http/command-context';
 import { paging } from '../http/paging';
-import { scopeOfList } from '../http/region-scope-query';
 import { ClaimsQueryDto, RejectClaimDto, SettleClaimDto, SubmitClaimDto } from './claims.dto';
-import { ClaimCommandMessage, ListClaimsQuery } from './claims.handlers';
 
 @ApiTags('claims')
 @ApiBearerAuth()
@@ -25,31 +21,26 @@ export class ClaimsController {
   @Post()
   @Roles('operator')
   @ApiOperation({ summary: 'Submit a JKK or JKM claim for a worker' })
-  async submit(@Body() body: SubmitClaimDto, @CurrentUser() user: AuthUser, @Req() req: Request) {
-    const { claimId, position } = await this.commands.execute(
-      new ClaimCommandMessage(
-        { type: 'SubmitClaim', claimId: randomUUID(), workerId: body.workerId, claimType: body.type, incidentDate: body.incidentDate, description: body.description, submittedOn: today() },
-        actorOf(user, req),
-        user,
-      ),
+  submit(@Body() body: SubmitClaimDto, @CommandCtx() context: CommandContext) {
+    return this.commands.execute(
+      new SubmitClaimCommand({ workerId: body.workerId, claimType: body.type, incidentDate: body.incidentDate, description: body.description }, context),
     );
-    return { claimId, position };
   }
 
   @Post(':claimId/settlement')
   @HttpCode(200)
   @Roles('operator')
   @ApiOperation({ summary: 'Settle a claim with its benefit breakdown (only for a worker covered in the incident month)' })
-  settle(@Param('claimId') claimId: string, @Body() body: SettleClaimDto, @CurrentUser() user: AuthUser, @Req() req: Request) {
-    return this.commands.execute(new ClaimCommandMessage({ type: 'SettleClaim', claimId, ...body }, actorOf(user, req), user));
+  settle(@Param('claimId') claimId: string, @Body() body: SettleClaimDto, @CommandCtx() context: CommandContext) {
+    return this.commands.execute(new DecideClaimCommand({ type: 'SettleClaim', claimId, ...body }, context));
   }
 
   @Post(':claimId/rejection')
   @HttpCode(200)
   @Roles('operator')
   @ApiOperation({ summary: 'Reject a claim' })
-  async reject(@Param('claimId') claimId: string, @Body() body: RejectClaimDto, @CurrentUser() user: AuthUser, @Req() req: Request) {
-    const { position } = await this.commands.execute(new ClaimCommandMessage({ type: 'RejectClaim', claimId, ...body }, actorOf(user, req), user));
+  async reject(@Param('claimId') claimId: string, @Body() body: RejectClaimDto, @CommandCtx() context: CommandContext) {
+    const { position } = await this.commands.execute(new DecideClaimCommand({ type: 'RejectClaim', claimId, ...body }, context));
     return { claimId, position };
   }
 

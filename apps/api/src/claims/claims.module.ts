@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { ClaimsController } from './claims.controller';
-import { ClaimHandler, ListClaimsHandler } from './claims.handlers';
 
-@Module({ controllers: [ClaimsController], providers: [ClaimHandler, ListClaimsHandler] })
+@Module({ controllers: [ClaimsController] })
 export class ClaimsModule {}

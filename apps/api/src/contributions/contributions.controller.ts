@@ -1,12 +1,10 @@
-import { Body, Controller, Post, Req } from '@nestjs/common';
+import { Body, Controller, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
-import { CurrentUser, Roles } from '../auth/decorators';
-import type { AuthUser } from '../auth/user';
-import { actorOf } from '../http/actor';
+import { CommandContext, PayContributionsCommand } from '@app/ledger';
+import { Roles } from '../auth/decorators';
+import { CommandCtx } from '../http/command-context';
 import { PayContributionsDto } from './contributions.dto';
-import { PayContributionsCommand } from './contributions.handler';
 
 @ApiTags('contributions')
 @ApiBearerAuth()
@@ -19,7 +17,7 @@ export class ContributionsController {
   @ApiOperation({
     summary: "Pay one month's contributions from an allocation: all eligible workers, or none (422 with the shortfall)",
   })
-  pay(@Body() body: PayContributionsDto, @CurrentUser() user: AuthUser, @Req() req: Request) {
-    return this.commands.execute(new PayContributionsCommand(body, actorOf(user, req), user));
+  pay(@Body() body: PayContributionsDto, @CommandCtx() context: CommandContext) {
+    return this.commands.execute(new PayContributionsCommand({ ...body }, context));
   }
 }

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { ContributionsController } from './contributions.controller';
-import { PayContributionsHandler } from './contributions.handler';
 
-@Module({ controllers: [ContributionsController], providers: [PayContributionsHandler] })
+@Module({ controllers: [ContributionsController] })
 export class ContributionsModule {}

@@ -1,17 +1,13 @@
-import { Body, Controller, Get, Param, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
+import { assertRegionAccess, CommandContext, currentPeriod, EstimateWorkforceCommand, GetCoverageQuery } from '@app/ledger';
 import { CurrentUser, Roles } from '../auth/decorators';
-import { assertRegionAccess } from '../auth/region-scope';
 import { READERS } from '../auth/roles';
 import type { AuthUser } from '../auth/user';
-import { actorOf } from '../http/actor';
-import { currentPeriod } from '../http/clock';
+import { CommandCtx } from '../http/command-context';
 import { RegionParamPipe } from '../http/region-param.pipe';
 import { CoverageQueryDto, WorkforceEstimateDto } from './coverage.dto';
-import { GetCoverageQuery } from './coverage.queries';
-import { EstimateWorkforceCommand } from './workforce.handler';
 
 @ApiTags('coverage')
 @ApiBearerAuth()
@@ -33,8 +29,7 @@ export class CoverageController {
   @Post('regions/:regionCode/workforce-estimates')
   @Roles('admin')
   @ApiOperation({ summary: 'Record the informal workforce of a region for a year (the denominator of coverage ratios)' })
-  estimate(@Param('regionCode', RegionParamPipe) regionCode: string, @Body() body: WorkforceEstimateDto, @CurrentUser() user: AuthUser, @Req() req: Request) {
-    assertRegionAccess(user, regionCode);
-    return this.commands.execute(new EstimateWorkforceCommand(regionCode, body, actorOf(user, req)));
+  estimate(@Param('regionCode', RegionParamPipe) regionCode: string, @Body() body: WorkforceEstimateDto, @CommandCtx() context: CommandContext) {
+    return this.commands.execute(new EstimateWorkforceCommand({ regionCode, ...body }, context));
   }
 }

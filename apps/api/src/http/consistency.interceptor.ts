@@ -3,7 +3,7 @@ import type { Request } from 'express';
 import { from, Observable, switchMap } from 'rxjs';
 import { InvalidInput } from '@app/domain';
 import { EVENT_STORE, EventStore } from '@app/event-store';
-import { ProjectionService } from '../infrastructure/projection.service';
+import { ProjectionService } from '@app/ledger';
 import { NotCaughtUpException } from './problem';
 
 const WAIT_MS = 5000;

@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import { DomainError } from '@app/domain';
 import { NotCaughtUpException, Problem, problem } from './problem';
 
-const STATUS_OF_KIND = { invalid: 400, not_found: 404, conflict: 409, rule: 422 } as const;
+const STATUS_OF_KIND = { invalid: 400, forbidden: 403, not_found: 404, conflict: 409, rule: 422 } as const;
 
 /** Every error leaves as application/problem+json; a 500 never carries a stack trace. */
 @Catch()

@@ -4,8 +4,7 @@ import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs
 import { EVENT_STORE, EventStore } from '@app/event-store';
 import { READ_STORE, ReadStore } from '@app/read-models';
 import { Public } from '../auth/decorators';
-import { APP_CONFIG, AppConfig } from '../config';
-import { ProjectionService } from '../infrastructure/projection.service';
+import { LEDGER_CONFIG, LedgerConfig, ProjectionService } from '@app/ledger';
 
 /** Lag beyond which the API reports itself not ready. */
 const MAX_LAG_SECONDS = 60;
@@ -19,7 +18,7 @@ export class HealthController {
     @Inject(EVENT_STORE) private readonly events: EventStore,
     @Inject(READ_STORE) private readonly reads: ReadStore,
     private readonly projections: ProjectionService,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
   ) {}
 
   @Get()

@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { Observable } from 'rxjs';
 import { Public } from '../auth/decorators';
-import { ProjectionService } from '../infrastructure/projection.service';
+import { ProjectionService } from '@app/ledger';
 
 /** One registry per app instance, so tests can start several apps. */
 @Injectable()

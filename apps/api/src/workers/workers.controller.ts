@@ -1,19 +1,15 @@
-import { Body, Controller, Get, HttpCode, NotFoundException, Param, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, NotFoundException, Param, Post, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
 import type { WorkerView } from '@app/read-models';
+import { assertRegionAccess, ChangeWorkerCommand, CommandContext, EnrolWorkerCommand, GetWorkerQuery, ListWorkersQuery, scopeOfList, toWorkerAnswer } from '@app/ledger';
 import { CurrentUser, Roles } from '../auth/decorators';
-import { assertRegionAccess } from '../auth/region-scope';
 import { READERS } from '../auth/roles';
 import type { AuthUser } from '../auth/user';
-import { actorOf } from '../http/actor';
+import { CommandCtx } from '../http/command-context';
 import { paging } from '../http/paging';
-import { scopeOfList } from '../http/region-scope-query';
-import { ChangeWorkerCommand, EnrolWorkerCommand } from './workers.commands';
 import { ConsistentQuery } from '../http/query-options';
 import { CorrectWorkerDto, EnrolWorkerDto, ExitWorkerDto, ReactivateWorkerDto, WorkersQueryDto } from './workers.dto';
-import { GetWorkerQuery, ListWorkersQuery, toWorkerAnswer } from './workers.queries';
 
 @ApiTags('workers')
 @ApiBearerAuth()
@@ -27,33 +23,32 @@ export class WorkersController {
   @Post()
   @Roles('operator')
   @ApiOperation({ summary: 'Enrol a worker (operator); the same NIK again while active is a 409' })
-  enrol(@Body() body: EnrolWorkerDto, @CurrentUser() user: AuthUser, @Req() req: Request) {
-    assertRegionAccess(user, body.regionCode);
-    return this.commands.execute(new EnrolWorkerCommand({ type: 'EnrolWorker', ...body }, actorOf(user, req)));
+  enrol(@Body() body: EnrolWorkerDto, @CommandCtx() context: CommandContext) {
+    return this.commands.execute(new EnrolWorkerCommand({ ...body }, context));
   }
 
   @Post(':workerId/exit')
   @HttpCode(200)
   @Roles('operator')
   @ApiOperation({ summary: 'Record that a worker left: deceased, moved, formal employment, duplicate, other' })
-  exit(@Param('workerId') workerId: string, @Body() body: ExitWorkerDto, @CurrentUser() user: AuthUser, @Req() req: Request) {
-    return this.commands.execute(new ChangeWorkerCommand({ type: 'ExitWorker', workerId, ...body }, actorOf(user, req), user));
+  exit(@Param('workerId') workerId: string, @Body() body: ExitWorkerDto, @CommandCtx() context: CommandContext) {
+    return this.commands.execute(new ChangeWorkerCommand({ type: 'ExitWorker', workerId, ...body }, context));
   }
 
   @Post(':workerId/corrections')
   @HttpCode(200)
   @Roles('operator')
   @ApiOperation({ summary: "Correct a worker's name, occupation or region (a new event; nothing is overwritten)" })
-  correct(@Param('workerId') workerId: string, @Body() body: CorrectWorkerDto, @CurrentUser() user: AuthUser, @Req() req: Request) {
-    return this.commands.execute(new ChangeWorkerCommand({ type: 'CorrectWorkerDetails', workerId, ...body }, actorOf(user, req), user));
+  correct(@Param('workerId') workerId: string, @Body() body: CorrectWorkerDto, @CommandCtx() context: CommandContext) {
+    return this.commands.execute(new ChangeWorkerCommand({ type: 'CorrectWorkerDetails', workerId, ...body }, context));
   }
 
   @Post(':workerId/reactivation')
   @HttpCode(200)
   @Roles('operator')
   @ApiOperation({ summary: 'Re-activate a lapsed membership (3 unpaid months after a paid one)' })
-  reactivate(@Param('workerId') workerId: string, @Body() body: ReactivateWorkerDto, @CurrentUser() user: AuthUser, @Req() req: Request) {
-    return this.commands.execute(new ChangeWorkerCommand({ type: 'ReactivateWorker', workerId, ...body }, actorOf(user, req), user));
+  reactivate(@Param('workerId') workerId: string, @Body() body: ReactivateWorkerDto, @CommandCtx() context: CommandContext) {
+    return this.commands.execute(new ChangeWorkerCommand({ type: 'ReactivateWorker', workerId, ...body }, context));
   }
 
   @Get(':workerId')

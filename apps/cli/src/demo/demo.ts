@@ -1,27 +1,35 @@
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import type { INestApplication } from '@nestjs/common';
+import type { INestApplicationContext } from '@nestjs/common';
 import { MultiBar, Presets, SingleBar } from 'cli-progress';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { childrenOf, formatRupiah, populationOf } from '@app/domain';
 import { EVENT_STORE, EventStore } from '@app/event-store';
-import { createApp } from '../../../api/src/app.factory';
-import type { AuthUser } from '../../../api/src/auth/user';
-import { AppConfig } from '../../../api/src/config';
-import { ClaimCommandMessage, ClaimsAnswer, ListClaimsQuery } from '../../../api/src/claims/claims.handlers';
-import { BatchAnswer, PayContributionsCommand } from '../../../api/src/contributions/contributions.handler';
-import { CoverageFigures, GetCoverageQuery } from '../../../api/src/coverage/coverage.queries';
-import { EstimateWorkforceCommand } from '../../../api/src/coverage/workforce.handler';
-import { AllocateFundingCommand } from '../../../api/src/funding/funding.commands';
-import { FundingAnswer, GetFundingQuery } from '../../../api/src/funding/funding.queries';
-import { currentPeriod } from '../../../api/src/http/clock';
-import { ProjectionService } from '../../../api/src/infrastructure/projection.service';
-import { Actor } from '../../../api/src/infrastructure/command-shell';
-import { ChangeWorkerCommand, EnrolWorkerCommand } from '../../../api/src/workers/workers.commands';
+import {
+  AllocateFundingCommand,
+  BatchAnswer,
+  ChangeWorkerCommand,
+  ClaimsAnswer,
+  CommandContext,
+  commandContext,
+  CoverageFigures,
+  createLedgerContext,
+  currentPeriod,
+  DecideClaimCommand,
+  EnrolWorkerCommand,
+  EstimateWorkforceCommand,
+  FundingAnswer,
+  GetCoverageQuery,
+  GetFundingQuery,
+  LedgerConfig,
+  ListClaimsQuery,
+  PayContributionsCommand,
+  ProjectionService,
+  Role,
+  SubmitClaimCommand,
+} from '@app/ledger';
 import { NTB, NTT_2025, NTT_2026, NTT_CLAIMS, NTT_INFORMAL_WORKFORCE, TTU, TTU_ALSO_OFFERED_TO_PROVINCE, TTU_DANA_DESA, WORKER_MONTH } from './public-figures';
 import { PeopleFactory, villagesOf } from './people';
-
-const DEMO_USER: AuthUser = { userId: 'demo', roles: ['admin', 'finance', 'operator'], regions: ['ID'], actingRole: 'operator' };
 
 interface Check {
   question: string;
@@ -33,14 +41,13 @@ interface Check {
  * Loads the public figures of domain.md as commands through the same handlers the API uses, then
  * asks the read models the questions the figures answer, and checks the answers against them.
  */
-export async function runDemo(config: AppConfig, options: { scale: number; reset: boolean }): Promise<boolean> {
+export async function runDemo(config: LedgerConfig, options: { scale: number; reset: boolean }): Promise<boolean> {
   const files = ['ledger.sqlite', 'read-models.sqlite'].map((f) => join(config.dataDir, f));
   if (!config.eventStoreUrl && files.some(existsSync)) {
     if (!options.reset) throw new Error(`${config.dataDir} already holds a ledger: run with --reset to replace it (or set DATA_DIR)`);
     for (const f of files) for (const suffix of ['', '-wal', '-shm']) rmSync(f + suffix, { force: true });
   }
-  const app = await createApp({ ...config, logLevel: 'warn' });
-  await app.init();
+  const app = await createLedgerContext(config);
   try {
     const demo = new Demo(app, options.scale);
     await demo.load();
@@ -62,7 +69,7 @@ class Demo {
   private doubleFunding = 0;
 
   constructor(
-    private readonly app: INestApplication,
+    private readonly app: INestApplicationContext,
     private readonly scale: number,
   ) {
     this.commands = app.get(CommandBus);
@@ -70,14 +77,14 @@ class Demo {
     this.n = (count) => (count === 0 ? 0 : Math.max(1, Math.round(count * scale)));
   }
 
-  private actor(role: AuthUser['actingRole']): Actor {
-    return { userId: 'demo', role, correlationId: `demo-${Date.now()}` };
+  private actor(role: Role): CommandContext {
+    return commandContext({ caller: { userId: 'demo', role, regions: ['ID'] }, correlationId: `demo-${Date.now()}` });
   }
 
   private async allocate(key: string, regionCode: string, fundingSource: 'APBD_PROVINSI' | 'APBD_KABUPATEN_KOTA' | 'DANA_DESA', fiscalYear: number, amount: number, legalBasis: string, targetWorkers: number, allocatedOn: string) {
     const { allocationId } = await this.commands.execute(
       new AllocateFundingCommand(
-        { type: 'AllocateFunding', allocationId: crypto.randomUUID(), regionCode, fundingSource, fiscalYear, amount, programName: 'Perlindungan Jaminan Sosial Pekerja Rentan (JKK dan JKM)', legalBasis, targetWorkers, allocatedOn },
+        { regionCode, fundingSource, fiscalYear, amount, programName: 'Perlindungan Jaminan Sosial Pekerja Rentan (JKK dan JKM)', legalBasis, targetWorkers, allocatedOn },
         this.actor('finance'),
       ),
     );
@@ -90,7 +97,7 @@ class Demo {
     const ids: string[] = [];
     for (let i = 0; i < count; i++) {
       const person = this.people.person(villages[i % villages.length], occupation);
-      const { workerId } = await this.commands.execute(new EnrolWorkerCommand({ type: 'EnrolWorker', ...person, allocationId, enrolledOn }, this.actor('operator')));
+      const { workerId } = await this.commands.execute(new EnrolWorkerCommand({ ...person, allocationId, enrolledOn }, this.actor('operator')));
       ids.push(workerId);
       if (i % 250 === 0 || i === count - 1) bar.update(i + 1);
     }
@@ -98,15 +105,15 @@ class Demo {
   }
 
   private pay(allocationId: string, period: string, workerIds?: string[]): Promise<BatchAnswer> {
-    return this.commands.execute(new PayContributionsCommand({ allocationId, period, paidOn: `${period}-10`, workerIds }, this.actor('operator'), DEMO_USER));
+    return this.commands.execute(new PayContributionsCommand({ allocationId, period, paidOn: `${period}-10`, workerIds }, this.actor('operator')));
   }
 
   async load(): Promise<void> {
     const s = this.scale;
     console.log(`Loading the public figures at scale ${s} (worker counts and the budgets they need × ${s})\n`);
     const admin = this.actor('admin');
-    await this.commands.execute(new EstimateWorkforceCommand('53', { year: 2025, informalWorkers: this.n(NTT_INFORMAL_WORKFORCE), source: 'reported: ~1,000,000 informal workers in NTT (vs ~600,000 formal)' }, admin));
-    await this.commands.execute(new EstimateWorkforceCommand('52', { year: 2025, informalWorkers: this.n(NTB.poorResidents), source: 'reported: 698,000 poor residents in NTB (June 2025)' }, admin));
+    await this.commands.execute(new EstimateWorkforceCommand({ regionCode: '53', year: 2025, informalWorkers: this.n(NTT_INFORMAL_WORKFORCE), source: 'reported: ~1,000,000 informal workers in NTT (vs ~600,000 formal)' }, admin));
+    await this.commands.execute(new EstimateWorkforceCommand({ regionCode: '52', year: 2025, informalWorkers: this.n(NTB.poorResidents), source: 'reported: 698,000 poor residents in NTB (June 2025)' }, admin));
 
     // Allocations.
     await this.allocate('ntt2025', '53', 'APBD_PROVINSI', 2025, Math.round(NTT_2025.budget * s), 'Pergub NTT 2025: 100,000 pekerja rentan from July 2025', this.n(NTT_2025.workers), '2025-07-01');
@@ -165,7 +172,6 @@ class Demo {
 
   private async loadClaims(): Promise<void> {
     const bar: SingleBar = this.bars.create(NTT_CLAIMS.count, 0, { task: 'NTT claims' });
-    const operator = this.actor('operator');
     const claimants = this.ids.ntt.filter((_, i) => i % Math.max(1, Math.floor(this.ids.ntt.length / NTT_CLAIMS.count)) === 0).slice(-NTT_CLAIMS.count);
     const incident = (i: number) => `2025-${String(8 + (i % 4)).padStart(2, '0')}-${String(3 + (i % 20)).padStart(2, '0')}`;
     let i = 0;
@@ -173,10 +179,10 @@ class Demo {
       const workerId = claimants[i];
       const incidentDate = incident(i++);
       const { claimId } = await this.commands.execute(
-        new ClaimCommandMessage({ type: 'SubmitClaim', claimId: crypto.randomUUID(), workerId, claimType: type, incidentDate, description: deceased ? 'meninggal dunia' : 'kecelakaan kerja', submittedOn: '2025-12-01' }, operator, DEMO_USER),
+        new SubmitClaimCommand({ workerId, claimType: type, incidentDate, description: deceased ? 'meninggal dunia' : 'kecelakaan kerja', submittedOn: '2025-12-01' }, this.actor('operator')),
       );
-      await this.commands.execute(new ClaimCommandMessage({ type: 'SettleClaim', claimId, settledOn: '2025-12-15', benefits, paymentReference: `BPJSTK-NTT-2025-${String(i).padStart(4, '0')}` }, operator, DEMO_USER));
-      if (deceased) await this.commands.execute(new ChangeWorkerCommand({ type: 'ExitWorker', workerId, reason: 'DECEASED', effectiveDate: incidentDate }, operator, DEMO_USER));
+      await this.commands.execute(new DecideClaimCommand({ type: 'SettleClaim', claimId, settledOn: '2025-12-15', benefits, paymentReference: `BPJSTK-NTT-2025-${String(i).padStart(4, '0')}` }, this.actor('operator')));
+      if (deceased) await this.commands.execute(new ChangeWorkerCommand({ type: 'ExitWorker', workerId, reason: 'DECEASED', effectiveDate: incidentDate }, this.actor('operator')));
       bar.increment();
     };
     const jkm = [

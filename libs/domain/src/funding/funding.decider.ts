@@ -2,7 +2,7 @@ import { Decider } from '../shared/decider';
 import { Conflict, NotFound, RuleViolation } from '../shared/errors';
 import { yearOf } from '../shared/calendar';
 import { formatRupiah } from '../shared/money';
-import { findRegion } from '../reference/regions';
+import { assertSourceFitsRegion } from './funding.rules';
 import { FundingCommand } from './funding.commands';
 import { AllocationRef, FundingEvent, FundingSource } from './funding.events';
 
@@ -27,7 +27,7 @@ export type AllocationState =
  * it has disbursed. Concurrency is the shell's: appends carry the expected revision.
  */
 export const fundingDecider: Decider<FundingCommand, AllocationState, FundingEvent> = {
-  initialState: { exists: false },
+  initialState: () => ({ exists: false }),
 
   decide(command, state) {
     if (command.type === 'AllocateFunding') {
@@ -117,7 +117,8 @@ export const fundingDecider: Decider<FundingCommand, AllocationState, FundingEve
       }
       case 'FundsReleased': {
         if (!state.exists) return state;
-        const batch = state.batches[event.data.batchId];
+        // A release follows its batch; a replay that leaves the batch out (a retried command) keeps the release's own figures.
+        const batch = state.batches[event.data.batchId] ?? { amount: 0, released: 0 };
         return {
           ...state,
           disbursed: state.disbursed - event.data.amount,
@@ -130,20 +131,4 @@ export const fundingDecider: Decider<FundingCommand, AllocationState, FundingEve
 
 export function refOf(state: Extract<AllocationState, { exists: true }>): AllocationRef {
   return { allocationId: state.allocationId, regionCode: state.regionCode, fundingSource: state.fundingSource, fiscalYear: state.fiscalYear };
-}
-
-/**
- * A regional budget belongs to a region of its level: APBD Provinsi to a province, APBD Kabupaten/Kota
- * to a regency or city, Dana Desa to a desa (kelurahan, urban villages, get no village fund). APBN, CSR
- * and MANDIRI money can be earmarked for any region.
- */
-function assertSourceFitsRegion(source: FundingSource, regionCode: string): void {
-  const level = findRegion(regionCode)?.level;
-  const isDesa = level === 'village' && regionCode.split('.')[3]?.startsWith('2');
-  const fits =
-    source === 'APBD_PROVINSI' ? level === 'province' : source === 'APBD_KABUPATEN_KOTA' ? level === 'regency' : source === 'DANA_DESA' ? isDesa : true;
-  if (!fits) {
-    const needs = { APBD_PROVINSI: 'a province', APBD_KABUPATEN_KOTA: 'a regency or city', DANA_DESA: 'a desa (village code ending 2xxx)' } as Record<string, string>;
-    throw new RuleViolation(`${source} funds must be allocated by ${needs[source]}; ${regionCode} is not one`);
-  }
 }

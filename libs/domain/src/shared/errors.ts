@@ -1,11 +1,11 @@
-/** What went wrong, in the terms the API answers with (400, 404, 409, 422). */
+/** What went wrong, in the terms the API answers with (400, 403, 404, 409, 422). */
 export interface FieldError {
   field: string;
   message: string;
 }
 
 export abstract class DomainError extends Error {
-  abstract readonly kind: 'invalid' | 'not_found' | 'conflict' | 'rule';
+  abstract readonly kind: 'invalid' | 'forbidden' | 'not_found' | 'conflict' | 'rule';
   constructor(message: string, readonly errors: FieldError[] = []) {
     super(message);
     this.name = new.target.name;
@@ -32,4 +32,9 @@ export class Conflict extends DomainError {
 /** A business rule refused it: insufficient funds, worker not covered, period outside the fiscal year. */
 export class RuleViolation extends DomainError {
   readonly kind = 'rule' as const;
+}
+
+/** The caller may not act on or see this (role or region). */
+export class Forbidden extends DomainError {
+  readonly kind = 'forbidden' as const;
 }

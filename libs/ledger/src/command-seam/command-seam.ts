@@ -1,0 +1,228 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Conflict, Decider, DomainEvent } from '@app/domain';
+import {
+  AppendOutcome,
+  AppendOutcomeUnknownError,
+  EVENT_STORE,
+  EventContext,
+  EventStore,
+  ExpectedRevision,
+  isConcurrencyConflict,
+  NewEvent,
+  RecordedEvent,
+  StreamWrite,
+  UpcasterRegistry,
+  WriteNotAppliedError,
+} from '@app/event-store';
+import { LEDGER_UPCASTERS } from '../upcasters';
+import { CommandContext, uuidFrom } from './command-context';
+
+/** What a command needs besides its decider: the streams it reads and where its events go. */
+export interface CommandPlan<C, S, E extends DomainEvent> {
+  decider: Decider<C, S, E>;
+  /**
+   * The streams the decision reads, the lead first. On a store without multi-stream transactions the
+   * lead is written first and, if it fails, nothing else is.
+   */
+  streams: readonly string[];
+  /** The stream a new event belongs to (one of `streams`); the lead when absent. */
+  streamOf?: (event: E) => string;
+  /** Checks, on the loaded state and before deciding, that the caller may act on it (region scope). */
+  authorize?: (state: S) => void;
+}
+
+export interface CommandOutcome<S, E> {
+  /** The state the decision was taken on (without this command's own earlier events). */
+  state: S;
+  /** This command's events: new, or those of the first execution when the command is a retry. */
+  events: E[];
+  /** Ledger position of the command's last event (of the lead stream's last event when nothing was appended). */
+  position: string;
+  /** True when the same command (same Idempotency-Key and request) had already been carried out. */
+  replayed: boolean;
+  /** Writes after the lead that a store without multi-stream transactions refused (another writer came first). */
+  notWritten: Array<{ streamName: string; error: Error }>;
+}
+
+/** The event that marks a keyed command as carried out; its stream is named by the command id. */
+export const COMMAND_ACCEPTED = 'CommandAccepted';
+export const commandStream = (commandId: string) => `command-${commandId}`;
+
+const MAX_ATTEMPTS = 5;
+const MAX_UNKNOWN_RETRIES = 3;
+
+/** The ledger did not confirm a write: the caller may retry with the same Idempotency-Key. */
+export class LedgerUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LedgerUnavailableError';
+  }
+}
+
+/**
+ * The one way a command reaches the ledger: load the plan's streams, decide, append with the expected
+ * revisions, and decide again when another writer came first.
+ *
+ * Idempotency lives in the ledger itself. Event ids derive from the command id (itself derived from
+ * the caller's Idempotency-Key), so a retry appends the same ids and the store ignores them. A keyed
+ * command also writes a `CommandAccepted` event with the request's hash as its last write: a retry
+ * finds it, refuses another request under the same key (409), and answers from the events of the
+ * first execution with their position. An append whose outcome is unknown (a timeout) is retried
+ * with the same ids, never treated as failed.
+ */
+@Injectable()
+export class CommandSeam {
+  private readonly upcasters: UpcasterRegistry = LEDGER_UPCASTERS;
+
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  async execute<C extends { type: string }, S, E extends DomainEvent>(plan: CommandPlan<C, S, E>, command: C, context: CommandContext): Promise<CommandOutcome<S, E>> {
+    const record = context.requestHash !== undefined ? commandStream(context.commandId) : undefined;
+    const [lead] = plan.streams;
+    for (let attempt = 1; ; attempt++) {
+      const loaded = await this.store.readStreams(record ? [...plan.streams, record] : plan.streams);
+      const accepted = record ? loaded.get(record)?.[0] : undefined;
+      if (accepted && accepted.data.requestHash !== context.requestHash) {
+        throw new Conflict('this Idempotency-Key was already used with another request');
+      }
+      const { state, own, expected, head } = this.fold(plan, loaded, context.commandId);
+      plan.authorize?.(state);
+      if (accepted) {
+        return { state, events: own.map(toDomainEvent<E>), position: accepted.position, replayed: true, notWritten: [] };
+      }
+
+      const events = plan.decider.decide(command, state);
+      const writes = this.writesOf(plan, events, expected, context);
+      if (record && writes.length > 0 && this.store.atomicAppendMany) writes.push(this.acceptance(record, command, context));
+      if (writes.length === 0) {
+        if (record) await this.recordAccepted(record, command, context);
+        const position = record ? (await this.store.readStream(record))[0].position : head.get(lead);
+        if (position === undefined) throw new Conflict(`nothing was recorded for ${command.type} and the ledger holds nothing to answer with`);
+        return { state, events, position, replayed: false, notWritten: [] };
+      }
+
+      const outcomes = await this.appendConfirmed(writes);
+      if (!outcomes[0].ok) {
+        if (isConcurrencyConflict(outcomes[0].error) && attempt < MAX_ATTEMPTS) continue;
+        if (isConcurrencyConflict(outcomes[0].error)) throw new Conflict('the ledger kept changing while this command was decided; try again');
+        throw outcomes[0].error;
+      }
+      const notWritten = writes.flatMap((w, i) => (outcomes[i].ok ? [] : [{ streamName: w.streamName, error: (outcomes[i] as { error: Error }).error }]));
+      let position = maxPosition(outcomes);
+      if (record && !this.store.atomicAppendMany && notWritten.length === 0) position = await this.recordAccepted(record, command, context);
+      return { state, events, position, replayed: false, notWritten };
+    }
+  }
+
+  /**
+   * Marks a keyed command as carried out once the caller has resolved the writes a store without
+   * multi-stream transactions refused; answers its position.
+   */
+  async complete(command: { type: string }, context: CommandContext): Promise<string | undefined> {
+    if (context.requestHash === undefined) return undefined;
+    return this.recordAccepted(commandStream(context.commandId), command, context);
+  }
+
+  /** Reads the state of streams without deciding anything: a lookup before a command (outside facts). */
+  async read<S, E extends DomainEvent>(decider: Pick<Decider<unknown, S, E>, 'initialState' | 'evolve'>, streams: readonly string[]): Promise<S> {
+    const loaded = await this.store.readStreams(streams);
+    let state = decider.initialState();
+    for (const name of streams) for (const e of loaded.get(name) ?? []) state = decider.evolve(state, toDomainEvent<E>(e));
+    return state;
+  }
+
+  /** The ledger's last position (a command that changed nothing answers it). */
+  headPosition(): Promise<string | undefined> {
+    return this.store.headPosition();
+  }
+
+  /** Folds every stream, leaving out this command's own earlier events: a retry decides what the first attempt decided. */
+  private fold<C, S, E extends DomainEvent>(plan: CommandPlan<C, S, E>, loaded: Map<string, RecordedEvent[]>, commandId: string) {
+    let state = plan.decider.initialState();
+    const own: RecordedEvent[] = [];
+    const expected = new Map<string, ExpectedRevision>();
+    const head = new Map<string, string>();
+    for (const name of plan.streams) {
+      const events = loaded.get(name) ?? [];
+      let before: ExpectedRevision = events.length ? events[events.length - 1].revision : 'no_stream';
+      let seenOwn = false;
+      for (const e of events) {
+        if (e.metadata.causationId === commandId) {
+          if (!seenOwn) before = e.revision === 0 ? 'no_stream' : e.revision - 1;
+          seenOwn = true;
+          own.push(e);
+        } else state = plan.decider.evolve(state, toDomainEvent<E>(e));
+      }
+      expected.set(name, before);
+      if (events.length) head.set(name, events[events.length - 1].position);
+    }
+    own.sort((a, b) => (a.position < b.position ? -1 : 1));
+    return { state, own, expected, head };
+  }
+
+  private writesOf<C, S, E extends DomainEvent>(plan: CommandPlan<C, S, E>, events: E[], expected: Map<string, ExpectedRevision>, context: CommandContext): StreamWrite[] {
+    const byStream = new Map<string, E[]>();
+    for (const e of events) {
+      const name = plan.streamOf?.(e) ?? plan.streams[0];
+      if (!expected.has(name)) throw new Error(`${e.type} belongs to ${name}, which the command did not load`);
+      const list = byStream.get(name);
+      if (list) list.push(e);
+      else byStream.set(name, [e]);
+    }
+    const eventContext = this.eventContext(context);
+    return plan.streams
+      .filter((name) => byStream.has(name))
+      .map((name) => ({
+        streamName: name,
+        expectedRevision: expected.get(name)!,
+        events: byStream.get(name)!.map((e, i) => this.newEvent(e, uuidFrom(context.commandId, name, String(i)), eventContext)),
+      }));
+  }
+
+  private acceptance(record: string, command: { type: string }, context: CommandContext): StreamWrite {
+    const accepted: DomainEvent = { type: COMMAND_ACCEPTED, data: { commandType: command.type, requestHash: context.requestHash }, effectiveDate: new Date().toISOString().slice(0, 10) };
+    return { streamName: record, expectedRevision: 'no_stream', events: [this.newEvent(accepted, uuidFrom(context.commandId, record), this.eventContext(context))] };
+  }
+
+  private async recordAccepted(record: string, command: { type: string }, context: CommandContext): Promise<string> {
+    const [outcome] = await this.appendConfirmed([this.acceptance(record, command, context)]);
+    if (outcome.ok) return outcome.result.position;
+    // Another attempt under the same key recorded it first: its record stands.
+    if (isConcurrencyConflict(outcome.error)) return (await this.store.readStream(record))[0].position;
+    throw outcome.error;
+  }
+
+  /** appendMany, retrying every write whose outcome is unknown with the same ids until the store confirms it. */
+  private async appendConfirmed(writes: StreamWrite[]): Promise<AppendOutcome[]> {
+    const outcomes = await this.store.appendMany(writes);
+    for (let retry = 1; ; retry++) {
+      const unknown = outcomes.flatMap((o, i) => (!o.ok && isUnknownOutcome(o.error) ? [i] : []));
+      if (unknown.length === 0) return outcomes;
+      if (retry > MAX_UNKNOWN_RETRIES) {
+        throw new LedgerUnavailableError('the ledger did not confirm the write; retry the request with the same Idempotency-Key');
+      }
+      const again = await this.store.appendMany(unknown.map((i) => writes[i]));
+      unknown.forEach((index, j) => (outcomes[index] = again[j]));
+    }
+  }
+
+  private eventContext(context: CommandContext): EventContext {
+    return { userId: context.caller.userId, role: context.caller.role, correlationId: context.correlationId, causationId: context.commandId };
+  }
+
+  private newEvent(e: DomainEvent, id: string, context: EventContext): NewEvent {
+    return { id, type: e.type, data: e.data as Record<string, unknown>, effectiveDate: e.effectiveDate, context, schemaVersion: this.upcasters.currentVersion(e.type) };
+  }
+}
+
+function isUnknownOutcome(error: Error): boolean {
+  return error instanceof AppendOutcomeUnknownError || (error instanceof WriteNotAppliedError && error.cause instanceof AppendOutcomeUnknownError);
+}
+
+function maxPosition(outcomes: AppendOutcome[]): string {
+  return outcomes.reduce((p, o) => (o.ok && o.result.position > p ? o.result.position : p), '');
+}
+
+export function toDomainEvent<E extends DomainEvent>(e: RecordedEvent): E {
+  return { type: e.type, data: e.data, effectiveDate: e.effectiveDate } as unknown as E;
+}

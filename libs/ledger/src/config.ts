@@ -1,0 +1,34 @@
+/** The ledger's part of the configuration (the HTTP part lives in apps/api). From the environment only. */
+export interface LedgerConfig {
+  /** Embedded SQLite files live here. */
+  dataDir: string;
+  /** EventStoreDB / KurrentDB connection string; unset = embedded SQLite ledger. */
+  eventStoreUrl?: string;
+  /** MongoDB URL; unset = embedded SQLite read models. */
+  mongoUrl?: string;
+  /**
+   * Secret mixed into worker ids (HMAC of the NIK), so that one person always has the same stream
+   * without the NIK being guessable from the id. Must never change for a ledger.
+   */
+  nikPepper?: string;
+  /** Run the projector inside this process (the embedded default) or leave it to apps/projector. */
+  runProjector: boolean;
+  /** How long start-up waits for a configured server before failing. */
+  connectTimeoutMs: number;
+}
+
+export function loadLedgerConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
+  if (!env.NIK_PEPPER && env.EVENTSTORE_URL) {
+    throw new Error('NIK_PEPPER must be set when running on EventStoreDB (it derives worker ids and must never change)');
+  }
+  return {
+    dataDir: env.DATA_DIR ?? './data',
+    eventStoreUrl: env.EVENTSTORE_URL || undefined,
+    mongoUrl: env.MONGO_URL || undefined,
+    nikPepper: env.NIK_PEPPER || undefined,
+    runProjector: (env.RUN_PROJECTOR ?? 'true') !== 'false',
+    connectTimeoutMs: Number(env.CONNECT_TIMEOUT_MS ?? 10_000),
+  };
+}
+
+export const LEDGER_CONFIG = Symbol('LEDGER_CONFIG');

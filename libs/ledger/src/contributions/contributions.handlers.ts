@@ -1,0 +1,102 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import {
+  allocationStream,
+  contributionsDecider,
+  decideContributionBatch,
+  fundingDecider,
+  NotFound,
+  PayContributions,
+  SkipReason,
+  workerDecider,
+  workerStream,
+} from '@app/domain';
+import { READ_STORE, ReadStore } from '@app/read-models';
+import { assertRegionAccess } from '../access/region-scope';
+import { CommandContext, idFor } from '../command-seam/command-context';
+import { CommandSeam, LedgerUnavailableError } from '../command-seam/command-seam';
+import { ProjectionService } from '../infrastructure/projection.service';
+import { BatchAnswer, PayContributionsCommand } from './contributions.commands';
+
+/**
+ * A monthly batch: the allocation's FundsDisbursed (the lead write, checked against its revision: rule
+ * 3 under concurrency) with one ContributionPaid per worker, decided once for the whole batch.
+ * Embedded: one transaction. EventStoreDB: the worker writes follow the lead; a worker that another
+ * command changed meanwhile is not paid and its share is released.
+ */
+@CommandHandler(PayContributionsCommand)
+export class PayContributionsHandler implements ICommandHandler<PayContributionsCommand> {
+  constructor(
+    private readonly seam: CommandSeam,
+    @Inject(READ_STORE) private readonly reads: ReadStore,
+    private readonly projections: ProjectionService,
+  ) {}
+
+  async execute({ input, context }: PayContributionsCommand): Promise<BatchAnswer> {
+    const lead = allocationStream(input.allocationId);
+    const allocation = await this.seam.read(fundingDecider, [lead]);
+    if (!allocation.exists) throw new NotFound(`allocation ${input.allocationId} does not exist`);
+    assertRegionAccess(context.caller, allocation.regionCode);
+
+    const command: PayContributions = {
+      type: 'PayContributions',
+      batchId: idFor(context, 'batch'),
+      allocationId: input.allocationId,
+      period: input.period,
+      paidOn: input.paidOn,
+      workerIds: input.workerIds ?? (await this.sponsoredWorkers(input.allocationId)),
+    };
+    const outcome = await this.seam.execute(
+      {
+        decider: contributionsDecider,
+        streams: [lead, ...command.workerIds.map(workerStream)],
+        streamOf: (e) => (e.type === 'ContributionPaid' ? workerStream(e.data.workerId) : lead),
+        authorize: (state) => state.allocation.exists && assertRegionAccess(context.caller, state.allocation.regionCode),
+      },
+      command,
+      context,
+    );
+    // The decision again, pure and on the same state, for what the events do not say: who was skipped and why.
+    const { workerCount, amount, skipped } = decideContributionBatch(command, outcome.state.allocation, outcome.state.workers);
+    const answer = { batchId: command.batchId, period: command.period, workerCount, amount, skipped, position: outcome.position };
+    if (outcome.notWritten.length === 0) return answer;
+    return this.releaseUnwritten(answer, command, outcome.notWritten.map((w) => w.streamName), context);
+  }
+
+  /** Only on a store without multi-stream transactions: release what the workers that changed meanwhile would have cost. */
+  private async releaseUnwritten(answer: BatchAnswer, command: PayContributions, streams: string[], context: CommandContext): Promise<BatchAnswer> {
+    const failedIds = streams.map((s) => s.slice('worker-'.length));
+    const released = (answer.amount / answer.workerCount) * failedIds.length;
+    const release = { ...context, commandId: idFor(context, 'release'), requestHash: undefined };
+    const { position } = await this.seam.execute(
+      { decider: fundingDecider, streams: [allocationStream(command.allocationId)] },
+      { type: 'ReleaseFunds', allocationId: command.allocationId, batchId: command.batchId, workerCount: failedIds.length, amount: released, reason: 'workers changed while the batch was written', releasedOn: command.paidOn },
+      release,
+    );
+    const skipped = await Promise.all(
+      failedIds.map(async (workerId) => {
+        const paid = (await this.seam.read(workerDecider, [workerStream(workerId)])).paid[command.period];
+        const reason: SkipReason = paid ? (paid.allocationId === command.allocationId ? 'ALREADY_PAID' : 'DOUBLE_FUNDING') : 'NOT_ACTIVE_IN_PERIOD';
+        return { workerId, reason };
+      }),
+    );
+    const recorded = await this.seam.complete(command, context);
+    return {
+      ...answer,
+      workerCount: answer.workerCount - failedIds.length,
+      amount: answer.amount - released,
+      skipped: [...answer.skipped, ...skipped],
+      position: [answer.position, position, recorded ?? ''].sort().pop()!,
+    };
+  }
+
+  /** Every worker the allocation sponsors, from the workers read model once it has caught up with the ledger. */
+  private async sponsoredWorkers(allocationId: string): Promise<string[]> {
+    const head = await this.seam.headPosition();
+    if (head && !(await this.projections.waitFor(head, 30_000))) {
+      throw new LedgerUnavailableError('the workers read model is behind the ledger; try again shortly');
+    }
+    const page = await (await this.reads.active()).find('workers', { filter: { allocationId, status: 'ACTIVE' } });
+    return page.items.map((w) => w.id);
+  }
+}

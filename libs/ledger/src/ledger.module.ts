@@ -1,0 +1,67 @@
+import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { EVENT_STORE, EventStore } from '@app/event-store';
+import { READ_STORE, ReadStore } from '@app/read-models';
+import { DecideClaimHandler, SubmitClaimHandler } from './claims/claims.handlers';
+import { ListClaimsHandler } from './claims/claims.queries';
+import { CommandSeam } from './command-seam/command-seam';
+import { LEDGER_CONFIG, LedgerConfig } from './config';
+import { PayContributionsHandler } from './contributions/contributions.handlers';
+import { GetCoverageHandler } from './coverage/coverage.queries';
+import { AllocateFundingHandler, ReviseFundingHandler } from './funding/funding.handlers';
+import { GetFundingHandler } from './funding/funding.queries';
+import { ProjectionService } from './infrastructure/projection.service';
+import { openEventStore, openReadStore } from './infrastructure/stores';
+import { WorkerIds } from './infrastructure/worker-ids';
+import { ChangeWorkerHandler, EnrolWorkerHandler } from './workers/workers.handlers';
+import { GetWorkerHandler, ListWorkersHandler } from './workers/workers.queries';
+import { EstimateWorkforceHandler } from './workforce/workforce.handlers';
+
+const COMMAND_HANDLERS = [
+  AllocateFundingHandler,
+  ReviseFundingHandler,
+  EnrolWorkerHandler,
+  ChangeWorkerHandler,
+  PayContributionsHandler,
+  SubmitClaimHandler,
+  DecideClaimHandler,
+  EstimateWorkforceHandler,
+];
+const QUERY_HANDLERS = [GetFundingHandler, GetWorkerHandler, ListWorkersHandler, ListClaimsHandler, GetCoverageHandler];
+
+/**
+ * The application layer as one module: the stores chosen by configuration, the command seam, every
+ * command and query handler on the CQRS buses, and the in-process projector. The HTTP app, the CLI,
+ * the projector and the bench all wire this and nothing below it.
+ */
+@Global()
+@Module({})
+export class LedgerModule implements OnApplicationShutdown {
+  constructor(
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+    @Inject(READ_STORE) private readonly reads: ReadStore,
+  ) {}
+
+  static forRoot(config: LedgerConfig): DynamicModule {
+    return {
+      module: LedgerModule,
+      imports: [CqrsModule.forRoot()],
+      providers: [
+        { provide: LEDGER_CONFIG, useValue: config },
+        { provide: EVENT_STORE, useFactory: () => openEventStore(config) },
+        { provide: READ_STORE, useFactory: () => openReadStore(config) },
+        CommandSeam,
+        ProjectionService,
+        WorkerIds,
+        ...COMMAND_HANDLERS,
+        ...QUERY_HANDLERS,
+      ],
+      exports: [LEDGER_CONFIG, EVENT_STORE, READ_STORE, CommandSeam, ProjectionService, CqrsModule],
+    };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.events.close();
+    await this.reads.close();
+  }
+}

@@ -1,0 +1,91 @@
+import { Inject } from '@nestjs/common';
+import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
+import { Filter, READ_STORE, ReadStore, WorkerView } from '@app/read-models';
+import { subtreeFilter } from '../access/region-scope';
+import { currentPeriod } from '../clock';
+
+export type WorkerStatus = 'ACTIVE' | 'LAPSED' | 'EXITED';
+
+export interface WorkerAnswer {
+  workerId: string;
+  nikMasked: string | null;
+  regionCode: string;
+  occupation: string;
+  sex: string;
+  status: WorkerStatus;
+  enrolledOn: string;
+  exitedOn: string | null;
+  exitReason: string | null;
+  allocationId: string;
+  paidPeriods: string[];
+  lastPaidPeriod: string | null;
+  sponsors: string[];
+  claims: WorkerView['claims'];
+}
+
+/** LAPSED is a matter of time passing: derived from the current month, never stored. */
+export function toWorkerAnswer(w: WorkerView, period = currentPeriod()): WorkerAnswer {
+  const status: WorkerStatus = w.status === 'EXITED' ? 'EXITED' : w.lapsesFrom <= period ? 'LAPSED' : 'ACTIVE';
+  return {
+    workerId: w.workerId,
+    nikMasked: w.nikMasked,
+    regionCode: w.regionCode,
+    occupation: w.occupation,
+    sex: w.sex,
+    status,
+    enrolledOn: w.enrolledOn,
+    exitedOn: w.exitedOn,
+    exitReason: w.exitReason,
+    allocationId: w.allocationId,
+    paidPeriods: w.paidPeriods,
+    lastPaidPeriod: w.lastPaidPeriod,
+    sponsors: w.sponsors,
+    claims: w.claims,
+  };
+}
+
+export class GetWorkerQuery extends Query<WorkerView | undefined> {
+  constructor(readonly workerId: string) {
+    super();
+  }
+}
+
+@QueryHandler(GetWorkerQuery)
+export class GetWorkerHandler implements IQueryHandler<GetWorkerQuery> {
+  constructor(@Inject(READ_STORE) private readonly reads: ReadStore) {}
+
+  async execute({ workerId }: GetWorkerQuery) {
+    return (await (await this.reads.active()).get('workers', workerId)) as WorkerView | undefined;
+  }
+}
+
+export class ListWorkersQuery extends Query<{ items: WorkerAnswer[]; page: number; pageSize: number; total: number }> {
+  constructor(
+    readonly regionCode: string,
+    readonly filter: { status?: WorkerStatus; allocationId?: string },
+    readonly page: number,
+    readonly pageSize: number,
+  ) {
+    super();
+  }
+}
+
+@QueryHandler(ListWorkersQuery)
+export class ListWorkersHandler implements IQueryHandler<ListWorkersQuery> {
+  constructor(@Inject(READ_STORE) private readonly reads: ReadStore) {}
+
+  async execute({ regionCode, filter, page, pageSize }: ListWorkersQuery) {
+    const period = currentPeriod();
+    const where: Filter = { ...subtreeFilter('regionCode', regionCode), ...statusFilter(filter.status, period) };
+    if (filter.allocationId) where.allocationId = filter.allocationId;
+    const result = await (await this.reads.active()).find('workers', { filter: where, sort: [['regionCode', 1], ['enrolledOn', 1]], skip: (page - 1) * pageSize, limit: pageSize });
+    return { items: result.items.map((w) => toWorkerAnswer(w as WorkerView, period)), page, pageSize, total: result.total };
+  }
+}
+
+function statusFilter(status: WorkerStatus | undefined, period: string): Filter {
+  if (status === 'EXITED') return { status: 'EXITED' };
+  if (status === 'ACTIVE') return { status: 'ACTIVE', lapsesFrom: { gt: period } };
+  if (status === 'LAPSED') return { status: 'ACTIVE', lapsesFrom: { lte: period } };
+  return {};
+}
