@@ -15,6 +15,10 @@ export interface LedgerConfig {
   runProjector: boolean;
   /** How long start-up waits for a configured server before failing. */
   connectTimeoutMs: number;
+  /** LEDGER_SIGNING_KEY: Ed25519 signer key of the ledger checkpoints (Go sumdb/note encoding); unset = a key file in dataDir (embedded only). */
+  signingKey?: string;
+  /** Production (EventStoreDB, MongoDB or NODE_ENV=production): start-up fails without signingKey. */
+  requireSigningKey?: boolean;
 }
 
 export function loadLedgerConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
@@ -28,6 +32,8 @@ export function loadLedgerConfig(env: NodeJS.ProcessEnv = process.env): LedgerCo
     nikPepper: env.NIK_PEPPER || undefined,
     runProjector: (env.RUN_PROJECTOR ?? 'true') !== 'false',
     connectTimeoutMs: Number(env.CONNECT_TIMEOUT_MS ?? 10_000),
+    signingKey: env.LEDGER_SIGNING_KEY || undefined,
+    requireSigningKey: !!(env.EVENTSTORE_URL || env.MONGO_URL || env.NODE_ENV === 'production'),
   };
 }
 
