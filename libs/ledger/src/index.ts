@@ -19,3 +19,4 @@ export * from './workforce/workforce.commands';
 export * from './ledger.context';
 export * from './access/roles';
 export * from './access/tokens';
+export * from './audit';

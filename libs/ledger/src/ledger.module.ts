@@ -1,6 +1,6 @@
 import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { EVENT_STORE, EventStore } from '@app/event-store';
+import { EVENT_STORE, EventStore, withUpcasting } from '@app/event-store';
 import { READ_STORE, ReadStore } from '@app/read-models';
 import { DecideClaimHandler, SubmitClaimHandler } from './claims/claims.handlers';
 import { ListClaimsHandler } from './claims/claims.queries';
@@ -10,8 +10,11 @@ import { PayContributionsHandler } from './contributions/contributions.handlers'
 import { GetCoverageHandler } from './coverage/coverage.queries';
 import { AllocateFundingHandler, ReviseFundingHandler } from './funding/funding.handlers';
 import { GetFundingHandler } from './funding/funding.queries';
+import { AUDIT_EXPORTS, AUDIT_PROVIDERS } from './audit/audit.providers';
+import { RAW_EVENT_STORE } from './audit/sealer.service';
 import { ProjectionService } from './infrastructure/projection.service';
-import { openEventStore, openReadStore } from './infrastructure/stores';
+import { openRawEventStore, openReadStore } from './infrastructure/stores';
+import { LEDGER_UPCASTERS } from './upcasters';
 import { WorkerIds } from './infrastructure/worker-ids';
 import { ChangeWorkerHandler, EnrolWorkerHandler } from './workers/workers.handlers';
 import { GetWorkerHandler, ListWorkersHandler } from './workers/workers.queries';
@@ -48,15 +51,18 @@ export class LedgerModule implements OnApplicationShutdown {
       imports: [CqrsModule.forRoot()],
       providers: [
         { provide: LEDGER_CONFIG, useValue: config },
-        { provide: EVENT_STORE, useFactory: () => openEventStore(config) },
+        // One connection: the application reads it upcast, verification and the sealer as stored.
+        { provide: RAW_EVENT_STORE, useFactory: () => openRawEventStore(config) },
+        { provide: EVENT_STORE, useFactory: (raw: EventStore) => withUpcasting(raw, LEDGER_UPCASTERS), inject: [RAW_EVENT_STORE] },
         { provide: READ_STORE, useFactory: () => openReadStore(config) },
         CommandSeam,
         ProjectionService,
         WorkerIds,
         ...COMMAND_HANDLERS,
         ...QUERY_HANDLERS,
+        ...AUDIT_PROVIDERS,
       ],
-      exports: [LEDGER_CONFIG, EVENT_STORE, READ_STORE, CommandSeam, ProjectionService, CqrsModule],
+      exports: [LEDGER_CONFIG, EVENT_STORE, READ_STORE, CommandSeam, ProjectionService, CqrsModule, ...AUDIT_EXPORTS],
     };
   }
 
