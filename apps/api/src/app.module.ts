@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { JwtAuthGuard } from './auth/jwt-auth.guard';
 import { LedgerModule } from '@app/ledger';
 import { APP_CONFIG, AppConfig } from './config';
+import { AuditModule } from './audit/audit.module';
 import { ClaimsModule } from './claims/claims.module';
 import { ContributionsModule } from './contributions/contributions.module';
 import { CoverageModule } from './coverage/coverage.module';
@@ -41,6 +42,7 @@ export class AppModule {
         ContributionsModule,
         ClaimsModule,
         CoverageModule,
+        AuditModule,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },
