@@ -4,7 +4,7 @@ import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs
 import { EVENT_STORE, EventStore } from '@app/event-store';
 import { READ_STORE, ReadStore } from '@app/read-models';
 import { Public } from '../auth/decorators';
-import { LEDGER_CONFIG, LedgerConfig, ProjectionService } from '@app/ledger';
+import { AuditService, LEDGER_CONFIG, LedgerConfig, ProjectionService } from '@app/ledger';
 
 /** Lag beyond which the API reports itself not ready. */
 const MAX_LAG_SECONDS = 60;
@@ -19,6 +19,7 @@ export class HealthController {
     @Inject(READ_STORE) private readonly reads: ReadStore,
     private readonly projections: ProjectionService,
     @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
+    private readonly audit: AuditService,
   ) {}
 
   @Get()
@@ -50,6 +51,14 @@ export class HealthController {
         const error = this.projections.runner.error;
         if (error) return session.down({ ...details, message: error.message });
         return lag.lagSeconds > MAX_LAG_SECONDS ? session.down(details) : session.up(details);
+      },
+      async () => {
+        // The last verification of the ledger (at start-up and on POST /api/v1/audit/verify): down once tampering was found.
+        const session = this.indicator.check('integrity');
+        const v = this.audit.lastVerification();
+        if (!v) return session.up({ verified: false });
+        const details = { verified: true, ok: v.ok, verifiedAt: v.verifiedAt, checkedEvents: v.checkedEvents, firstMismatch: v.firstMismatch ?? null };
+        return v.ok ? session.up(details) : session.down(details);
       },
     ]);
   }

@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { Observable } from 'rxjs';
 import { Public } from '../auth/decorators';
-import { ProjectionService } from '@app/ledger';
+import { ProjectionService, SealerService } from '@app/ledger';
 
 /** One registry per app instance, so tests can start several apps. */
 @Injectable()
@@ -12,7 +12,7 @@ export class Metrics {
   readonly registry = new Registry();
   readonly requests: Histogram<'method' | 'route' | 'status'>;
 
-  constructor(projections: ProjectionService) {
+  constructor(projections: ProjectionService, sealing: SealerService) {
     collectDefaultMetrics({ register: this.registry });
     this.requests = new Histogram({
       name: 'http_request_duration_seconds',
@@ -27,6 +27,22 @@ export class Metrics {
       registers: [this.registry],
       async collect() {
         this.set((await projections.lag()).lagSeconds);
+      },
+    });
+    new Gauge({
+      name: 'ledger_sealer_lag_seconds',
+      help: 'Age of the oldest ledger event not yet sealed into the Merkle tree',
+      registers: [this.registry],
+      async collect() {
+        this.set((await sealing.lag()).lagSeconds);
+      },
+    });
+    new Gauge({
+      name: 'ledger_sealed_tree_size',
+      help: 'Events sealed into the Merkle tree',
+      registers: [this.registry],
+      async collect() {
+        this.set(await sealing.sealer.treeSize());
       },
     });
   }
