@@ -4,6 +4,7 @@ import { isKnownRegion } from '@app/domain';
 import { LEDGER_PROJECTIONS, rebuildReadModels } from '@app/read-models';
 import { loadLedgerConfig, mintToken, openEventStore, openReadStore, Role, ROLES } from '@app/ledger';
 import { runDemo } from './demo/demo';
+import { AUDIT_COMMANDS, AUDIT_USAGE, runAuditCommand } from './audit/audit-commands';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 
@@ -15,10 +16,16 @@ Commands:
   demo [--scale 1] [--reset]
       Load the public figures (NTT 2025/2026, TTU, NTB, NTT claims) through the command handlers and
       print what the read models answer. --scale 0.1 loads a tenth of the workers.
+${AUDIT_USAGE}
+The audit commands (verify … verify-report) take --help.
 `;
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
+  if (AUDIT_COMMANDS.includes(command)) {
+    process.exitCode = await runAuditCommand(command, rest);
+    return;
+  }
   switch (command) {
     case 'token': {
       const { values } = parseArgs({ args: rest, options: { sub: { type: 'string' }, roles: { type: 'string' }, regions: { type: 'string' }, expires: { type: 'string', default: '12h' } } });
