@@ -26,7 +26,7 @@ export function ledgerFixtures(seam: CommandSeam) {
       for (const [i, workerId] of ids.entries()) {
         await seam.execute(
           { decider: workerDecider, streams: [workerStream(workerId)] },
-          { type: 'EnrolWorker', workerId, nik: `53030107018500${String(i + 1).padStart(2, '0')}`, fullName: 'x', birthDate: '1985-01-07', sex: 'M', regionCode: '53.03.01.2005', occupation: 'PETANI', allocationId, enrolledOn: '2025-07-07', sponsorRegionCode },
+          { type: 'EnrolWorker', workerId, nik: `53030107018500${String(i + 1).padStart(2, '0')}`, fullName: 'x', birthDate: '1985-01-07', sex: 'M', regionCode: '53.03.01.2005', occupation: 'PETANI', allocationId, enrolledOn: '2025-07-07', sponsorRegionCode, today: '2026-11-23' },
           contextOf('operator'),
         );
       }

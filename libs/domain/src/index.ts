@@ -24,3 +24,8 @@ export * from './workforce/workforce.commands';
 export * from './workforce/workforce.decider';
 export * from './shared/upcaster';
 export * from './workers/workers.upcasters';
+export * from './workers/membership';
+export * from './reference/due-dates';
+export * from './reference/enrolment-age';
+export * from './reference/historical-regions';
+export * from './streams';

@@ -105,11 +105,12 @@ describe('independent projections', () => {
     const models = await reads.active();
     const head = await events.headPosition();
     const before = await states(models);
-    expect(Object.values(before)).toEqual(LEDGER_PROJECTIONS.map(() => ({ checkpoint: head, version: 1 })));
+    expect(Object.values(before)).toEqual(LEDGER_PROJECTIONS.map((p) => ({ checkpoint: head, version: p.version })));
     // A document the old version left behind and the new one would not write: the rebuild must clear it.
     await models.commit('funding', [{ collection: 'allocations', id: 'stale', doc: { id: 'stale' } }], head!, 1);
 
-    const funding = spied(fundingProjection, { version: 2 });
+    const bumped = fundingProjection.version + 1;
+    const funding = spied(fundingProjection, { version: bumped });
     const others = [workersProjection, coverageProjection, claimsProjection].map((p) => spied(p));
     const otherCollections = ownCollections(others.map((o) => o.projection));
     const othersBefore = await dump(models, otherCollections);
@@ -119,18 +120,18 @@ describe('independent projections', () => {
     // Mid-rebuild: funding cleared and part-way; the others untouched, answering as before.
     expect(await models.get('allocations', 'stale')).toBeUndefined();
     const rebuilding = await models.projectionState('funding');
-    expect(rebuilding?.version).toBe(2);
+    expect(rebuilding?.version).toBe(bumped);
     expect(rebuilding!.checkpoint < head!).toBe(true);
     expect(await dump(models, otherCollections)).toEqual(othersBefore);
     for (const o of others) expect(await models.projectionState(o.projection.name)).toEqual(before[o.projection.name]);
     expect(await runner.checkpoint()).toBe(rebuilding!.checkpoint);
     expect(await runner.status()).toEqual([
-      { name: 'funding', version: 2, stored: rebuilding, rebuilding: false },
-      ...others.map((o) => ({ name: o.projection.name, version: 1, stored: before[o.projection.name], rebuilding: false })),
+      { name: 'funding', version: bumped, stored: rebuilding, rebuilding: false },
+      ...others.map((o) => ({ name: o.projection.name, version: o.projection.version, stored: before[o.projection.name], rebuilding: false })),
     ]);
 
     await runner.catchUp();
-    expect(await models.projectionState('funding')).toEqual({ checkpoint: head, version: 2 });
+    expect(await models.projectionState('funding')).toEqual({ checkpoint: head, version: bumped });
     for (const o of others) {
       expect(o.apply).not.toHaveBeenCalled();
       expect(await models.projectionState(o.projection.name)).toEqual(before[o.projection.name]);
@@ -168,7 +169,7 @@ describe('independent projections', () => {
     // Nothing counted twice, nothing missed: every document as a replay from the start makes it.
     expect(await dump(models)).toEqual(await dump(await freshReplay()));
     const head = await events.headPosition();
-    expect(await states(models)).toEqual(Object.fromEntries(LEDGER_PROJECTIONS.map((p) => [p.name, { checkpoint: head, version: 1 }])));
+    expect(await states(models)).toEqual(Object.fromEntries(LEDGER_PROJECTIONS.map((p) => [p.name, { checkpoint: head, version: p.version }])));
   });
 
   it("answers as its checkpoint the least of the projections' checkpoints, undefined while one has none", async () => {
@@ -197,7 +198,7 @@ describe('independent projections', () => {
     expect(await runner.checkpoint()).toBe(head);
     expect(await runner.lag()).toEqual({ checkpoint: head, head, caughtUp: true, lagSeconds: 0 });
     // A projection whose code is at another version than its documents has projected nothing yet.
-    expect(await projectedUpTo(models, [fundingProjection, { ...claimsProjection, version: 2 }])).toBeUndefined();
+    expect(await projectedUpTo(models, [fundingProjection, { ...claimsProjection, version: claimsProjection.version + 1 }])).toBeUndefined();
   });
 
   it('reads each batch once for the projections at the same checkpoint; a laggard reads its own range up to theirs, then joins them', async () => {
@@ -221,7 +222,7 @@ describe('independent projections', () => {
     expect(await runner.runBatch()).toBe(12 + 3);
     expect(await models.checkpoint('claims')).toBe(positions[21]);
     expect(await runner.runBatch()).toBe(3);
-    expect(await states(models, [fundingProjection, claimsProjection])).toEqual({ funding: { checkpoint: positions[24], version: 1 }, claims: { checkpoint: positions[24], version: 1 } });
+    expect(await states(models, [fundingProjection, claimsProjection])).toEqual({ funding: { checkpoint: positions[24], version: fundingProjection.version }, claims: { checkpoint: positions[24], version: claimsProjection.version } });
     // Joined: one read per batch for both.
     await seed(events, 1, 'late');
     readAll.mockClear();
@@ -246,9 +247,11 @@ describe('independent projections', () => {
     await models.commit(LEDGER_CHECKPOINT, documents, head);
     const legacy = await dump(models);
 
-    const runner = ledgerRunner(events, () => reads.active(), { batchSize: 4 });
+    // Adopted at the versions the shared checkpoint was written with (here: today's).
+    const versions = Object.fromEntries(LEDGER_PROJECTIONS.map((p) => [p.name, p.version]));
+    const runner = ledgerRunner(events, () => reads.active(), { batchSize: 4, adopt: { checkpoint: LEDGER_CHECKPOINT, versions } });
     expect(await runner.runBatch()).toBe(0);
-    expect(await states(models)).toEqual(Object.fromEntries(LEDGER_PROJECTIONS.map((p) => [p.name, { checkpoint: head, version: 1 }])));
+    expect(await states(models)).toEqual(Object.fromEntries(LEDGER_PROJECTIONS.map((p) => [p.name, { checkpoint: head, version: p.version }])));
     expect(await models.checkpoint(LEDGER_CHECKPOINT)).toBeUndefined();
     expect(await dump(models)).toEqual(legacy);
 
@@ -259,7 +262,7 @@ describe('independent projections', () => {
     // A projection that was not under the shared checkpoint (here: claims) is rebuilt, the others adopt it.
     const other = await reads.createGeneration();
     await other.commit(LEDGER_CHECKPOINT, [...documents, { collection: 'claims', id: 'stale', doc: { id: 'stale' } }], head);
-    const adopting = new ProjectionRunner(events, async () => other, LEDGER_PROJECTIONS, { adopt: { checkpoint: LEDGER_CHECKPOINT, versions: { funding: 1, workers: 1, coverage: 1 } } });
+    const adopting = new ProjectionRunner(events, async () => other, LEDGER_PROJECTIONS, { adopt: { checkpoint: LEDGER_CHECKPOINT, versions: { funding: fundingProjection.version, workers: workersProjection.version, coverage: coverageProjection.version } } });
     await adopting.runBatch();
     expect(await other.get('claims', 'stale')).toBeUndefined();
     await adopting.catchUp();

@@ -9,6 +9,8 @@ export interface SubmitClaim {
   incidentDate: string;
   description: string;
   submittedOn: string;
+  /** Today in the worker's region (rule 14). */
+  today: string;
 }
 
 export interface SettleClaim {
@@ -17,6 +19,8 @@ export interface SettleClaim {
   settledOn: string;
   benefits: Array<{ kind: BenefitKind; amount: number }>;
   paymentReference: string;
+  /** Today in the worker's region (rule 14); the refunds a death causes are dated today. */
+  today: string;
 }
 
 export interface RejectClaim {
@@ -24,6 +28,7 @@ export interface RejectClaim {
   claimId: string;
   reason: string;
   rejectedOn: string;
+  today: string;
 }
 
 export type ClaimCommand = SubmitClaim | SettleClaim | RejectClaim;

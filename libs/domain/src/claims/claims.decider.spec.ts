@@ -1,17 +1,13 @@
 import { Conflict, NotFound, RuleViolation } from '../shared/errors';
-import { evolveWorker, newWorker, WorkerState } from '../workers/workers.state';
-import { ContributionPaid } from '../workers/workers.events';
+import { newWorker, WorkerState } from '../workers/workers.state';
+import { enrolledWorker, paidFor } from '../../../../test/support/workers';
 import { addMonths } from '../shared/calendar';
 import { ClaimState, decideClaim, evolveClaim, noClaim } from './claims.decider';
 import { SettleClaim } from './claims.commands';
 import { ClaimEvent } from './claims.events';
 
 function workerPaidFor(periods: string[]): WorkerState {
-  const base: WorkerState = { ...newWorker, status: 'ACTIVE', workerId: 'w1', regionCode: '53.03.01.2005', enrolledOn: '2021-01-04', allocationId: 'a' };
-  return periods.reduce(
-    (s, period) => evolveWorker(s, { type: 'ContributionPaid', data: { workerId: 'w1', period, allocationId: 'a', batchId: period } as ContributionPaid['data'], effectiveDate: `${period}-10` }),
-    base,
-  );
+  return paidFor(enrolledWorker({ enrolledOn: '2021-01-04', allocationId: 'a' }), periods, (p) => `${p}-01`);
 }
 const given = (events: ClaimEvent[]): ClaimState => events.reduce(evolveClaim, noClaim);
 const submitted = (type: 'JKK' | 'JKM', incidentDate = '2025-11-03'): ClaimEvent => ({
@@ -24,7 +20,7 @@ const jkm = [
   { kind: 'JKM_PERIODIC' as const, amount: 12_000_000 },
   { kind: 'JKM_FUNERAL' as const, amount: 10_000_000 },
 ];
-const settle = (benefits: SettleClaim['benefits']): SettleClaim => ({ type: 'SettleClaim', claimId: 'c1', settledOn: '2025-12-01', benefits, paymentReference: 'BPJS-TK/2025/12/001' });
+const settle = (benefits: SettleClaim['benefits']): SettleClaim => ({ type: 'SettleClaim', claimId: 'c1', settledOn: '2025-12-01', benefits, paymentReference: 'BPJS-TK/2025/12/001', today: '2026-11-23' });
 
 describe('claims (rule 6)', () => {
   const covered = workerPaidFor(['2025-10', '2025-11']);
@@ -35,12 +31,12 @@ describe('claims (rule 6)', () => {
   });
 
   it('refuses a settlement when the worker was not covered in the incident month', () => {
-    expect(() => decideClaim(settle(jkm), given([submitted('JKM', '2025-09-20')]), covered)).toThrow(/not covered in the incident month 2025-09/);
+    expect(() => decideClaim(settle(jkm), given([submitted('JKM', '2025-09-20')]), covered)).toThrow(/not covered on 2025-09-20: no contribution counts for 2025-09/);
   });
 
   it('settles JKM only at the table in force on the incident date', () => {
-    expect(() => decideClaim(settle([...jkm.slice(0, 2), { kind: 'JKM_FUNERAL', amount: 3_000_000 }]), given([submitted('JKM')]), covered)).toThrow(/JKM_FUNERAL must be paid once at Rp10,000,000/);
-    const old = workerPaidFor(['2019-03']);
+    expect(() => decideClaim(settle([...jkm.slice(0, 2), { kind: 'JKM_FUNERAL', amount: 3_000_000 }]), given([submitted('JKM')]), covered)).toThrow(/line 2 \(JKM_FUNERAL\): JKM_FUNERAL is Rp10,000,000/);
+    const old = paidFor(enrolledWorker({ enrolledOn: '2019-01-02', allocationId: 'a' }), ['2019-01', '2019-02', '2019-03'], (p) => `${p}-01`);
     const [event] = decideClaim(
       settle([{ kind: 'JKM_LUMP_SUM', amount: 16_200_000 }, { kind: 'JKM_PERIODIC', amount: 4_800_000 }, { kind: 'JKM_FUNERAL', amount: 3_000_000 }]),
       given([submitted('JKM', '2019-03-14')]),
@@ -53,7 +49,7 @@ describe('claims (rule 6)', () => {
     const longMember = workerPaidFor(Array.from({ length: 36 }, (_, i) => addMonths('2022-12', i)));
     const withScholarships = settle([...jkm, { kind: 'SCHOLARSHIP', amount: 1_500_000 }, { kind: 'SCHOLARSHIP', amount: 12_000_000 }]);
     expect(decideClaim(withScholarships, given([submitted('JKM')]), longMember)[0].data).toMatchObject({ amount: 55_500_000 });
-    expect(() => decideClaim(withScholarships, given([submitted('JKM')]), covered)).toThrow(/need 36 paid months; the worker has 2/);
+    expect(() => decideClaim(withScholarships, given([submitted('JKM')]), covered)).toThrow(/needs 36 months paid before the incident in the current membership; the worker has 2/);
     const three = settle([...jkm, ...Array(3).fill({ kind: 'SCHOLARSHIP', amount: 1_500_000 })]);
     expect(() => decideClaim(three, given([submitted('JKM')]), longMember)).toThrow(/at most 2 children/);
   });
@@ -65,14 +61,14 @@ describe('claims (rule 6)', () => {
   });
 
   it('settles or rejects a claim once', () => {
-    const settledEvent = decideClaim(settle(jkm), given([submitted('JKM')]), covered)[0];
+    const settledEvent = decideClaim(settle(jkm), given([submitted('JKM')]), covered)[0] as ClaimEvent;
     expect(() => decideClaim(settle(jkm), given([submitted('JKM'), settledEvent]), covered)).toThrow(Conflict);
-    expect(() => decideClaim({ type: 'RejectClaim', claimId: 'c1', reason: 'r', rejectedOn: '2025-12-02' }, given([submitted('JKM'), settledEvent]), covered)).toThrow(/already settled/);
+    expect(() => decideClaim({ type: 'RejectClaim', claimId: 'c1', reason: 'r', rejectedOn: '2025-12-02', today: '2026-11-23' }, given([submitted('JKM'), settledEvent]), covered)).toThrow(/already settled/);
     expect(() => decideClaim(settle(jkm), given([]), covered)).toThrow(NotFound);
   });
 
   it('refuses a claim for an unknown worker or an incident in the future', () => {
-    const submit = { type: 'SubmitClaim' as const, claimId: 'c2', workerId: 'w1', claimType: 'JKK' as const, incidentDate: '2025-12-24', description: 'jatuh', submittedOn: '2025-12-20' };
+    const submit = { type: 'SubmitClaim' as const, claimId: 'c2', workerId: 'w1', claimType: 'JKK' as const, incidentDate: '2025-12-24', description: 'jatuh', submittedOn: '2025-12-20', today: '2026-11-23' };
     expect(() => decideClaim(submit, noClaim, newWorker)).toThrow(NotFound);
     expect(() => decideClaim(submit, noClaim, covered)).toThrow(RuleViolation);
   });

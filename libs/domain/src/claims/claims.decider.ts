@@ -1,12 +1,16 @@
-import { BenefitKind, JKK_DEATH_BENEFIT, jkmTableOn, scholarshipTableOn } from '../reference/benefits';
-import { periodOf } from '../shared/calendar';
+import { checkBenefitLines } from '../reference/benefits';
 import { Conflict, NotFound, RuleViolation } from '../shared/errors';
-import { formatRupiah } from '../shared/money';
 import { Decider } from '../shared/decider';
-import { WorkerEvent } from '../workers/workers.events';
-import { evolveWorker, newWorker, paidMonths, WorkerState } from '../workers/workers.state';
+import { FundingEvent, FundsRefunded } from '../funding/funding.events';
+import { coverageOn, membershipOn, paidMonthsBefore } from '../workers/membership';
+import { assertNotFuture, exitEvents } from '../workers/workers.decider';
+import { ContributionRefunded, WorkerClaimRecorded, WorkerEvent, WorkerExited } from '../workers/workers.events';
+import { evolveWorker, newWorker, timelineOf, WorkerState } from '../workers/workers.state';
 import { ClaimEvent, ClaimType } from './claims.events';
-import { ClaimCommand, SettleClaim } from './claims.commands';
+import { ClaimCommand } from './claims.commands';
+
+/** What deciding a claim may write: on the claim, on the worker (the claim recorded, a death's exit and refunds), on the allocations refunded. */
+export type ClaimsEvent = ClaimEvent | WorkerClaimRecorded | WorkerExited | ContributionRefunded | FundsRefunded;
 
 export interface ClaimState {
   status: 'NONE' | 'SUBMITTED' | 'SETTLED' | 'REJECTED';
@@ -31,74 +35,85 @@ export function evolveClaim(state: ClaimState, event: ClaimEvent): ClaimState {
 }
 
 /**
- * Rule 6: a claim is settled only for a worker covered (paid) in the incident month; JKM settles at
- * the benefit table in force on the incident date (plus eligible scholarships); a claim is settled or
- * rejected once. The worker's state comes in beside the claim's.
+ * Rules 6, 8, 10 and 11: a claim is settled only for a worker covered on the incident date (the
+ * membership timeline decides); one claim per worker and incident date; one death per membership (JKM
+ * and a JKK death exclude each other); settling a death exits the worker as DECEASED on the incident
+ * date and refunds the months paid after it; every benefit line is checked against the tables in force
+ * on the incident date. The worker's stream records each claim too, so these hold under concurrency.
  */
-export function decideClaim(command: ClaimCommand, claim: ClaimState, worker: WorkerState): ClaimEvent[] {
+export function decideClaim(command: ClaimCommand, claim: ClaimState, worker: WorkerState): ClaimsEvent[] {
   if (command.type === 'SubmitClaim') {
     if (claim.status !== 'NONE') throw new Conflict(`claim ${command.claimId} already exists`);
     if (worker.status === 'NEW') throw new NotFound(`worker ${command.workerId} does not exist`);
-    if (command.incidentDate > command.submittedOn) throw new RuleViolation(`the incident date ${command.incidentDate} is in the future`);
+    assertNotFuture('submittedOn', command.submittedOn, command.today);
+    if (command.incidentDate > command.submittedOn) throw new RuleViolation(`the incident date ${command.incidentDate} is after the submission on ${command.submittedOn}`, [{ field: 'incidentDate', message: 'must not be in the future' }]);
+    const same = Object.entries(worker.claims).find(([, c]) => c.incidentDate === command.incidentDate && c.status !== 'REJECTED');
+    if (same) throw new Conflict(`a claim for this worker and incident date ${command.incidentDate} already exists (${same[0]})`);
+    if (command.claimType === 'JKM') assertNoOtherDeath(worker, command.incidentDate, command.claimId);
     const ref = { claimId: command.claimId, workerId: command.workerId, type: command.claimType, regionCode: worker.regionCode, incidentDate: command.incidentDate };
-    return [{ type: 'ClaimSubmitted', data: { ...ref, submittedOn: command.submittedOn, personal: { description: command.description } }, effectiveDate: command.incidentDate }];
+    return [
+      { type: 'ClaimSubmitted', data: { ...ref, submittedOn: command.submittedOn, personal: { description: command.description } }, effectiveDate: command.incidentDate },
+      recorded(ref, 'SUBMITTED', command.claimType === 'JKM', command.submittedOn),
+    ];
   }
   if (claim.status === 'NONE') throw new NotFound(`claim ${command.claimId} does not exist`);
   if (claim.status !== 'SUBMITTED') throw new Conflict(`claim ${command.claimId} is already ${claim.status.toLowerCase()}`);
   const ref = { claimId: claim.claimId, workerId: claim.workerId, type: claim.type, regionCode: claim.regionCode, incidentDate: claim.incidentDate };
 
   if (command.type === 'RejectClaim') {
-    return [{ type: 'ClaimRejected', data: { ...ref, reason: command.reason, rejectedOn: command.rejectedOn }, effectiveDate: command.rejectedOn }];
+    assertNotFuture('rejectedOn', command.rejectedOn, command.today);
+    return [
+      { type: 'ClaimRejected', data: { ...ref, reason: command.reason, rejectedOn: command.rejectedOn }, effectiveDate: command.rejectedOn },
+      recorded(ref, 'REJECTED', false, command.rejectedOn),
+    ];
   }
 
   if (command.settledOn < claim.incidentDate) throw new RuleViolation(`settledOn ${command.settledOn} is before the incident on ${claim.incidentDate}`);
-  const incidentPeriod = periodOf(claim.incidentDate);
-  if (!worker.paid[incidentPeriod]) {
-    throw new RuleViolation(`worker ${claim.workerId} was not covered in the incident month ${incidentPeriod}: no contribution was paid for it`);
+  assertNotFuture('settledOn', command.settledOn, command.today);
+  const timeline = timelineOf(worker);
+  const coverage = coverageOn(timeline, claim.incidentDate);
+  if (!coverage.covered) throw new RuleViolation(`worker ${claim.workerId} was not covered on ${claim.incidentDate}: ${coverage.message}`);
+  const death = claim.type === 'JKM' || command.benefits.some((b) => b.kind === 'JKK_DEATH');
+  if (death) assertNoOtherDeath(worker, claim.incidentDate, claim.claimId);
+  const problems = checkBenefitLines({
+    claimType: claim.type,
+    incidentDate: claim.incidentDate,
+    isDeath: death,
+    isTotalPermanentDisability: false,
+    paidMonthsBeforeIncident: paidMonthsBefore(timeline, claim.incidentDate),
+    lines: command.benefits,
+  });
+  if (problems.length) {
+    throw new RuleViolation(
+      `the benefits do not follow the rules: ${problems.map((p) => (p.index === null ? `${p.kind}: ${p.problem}` : `line ${p.index} (${p.kind}): ${p.problem}`)).join('; ')}`,
+      problems.map((p) => ({ field: p.index === null ? 'benefits' : `benefits[${p.index}]`, message: p.problem })),
+    );
   }
-  checkBenefits(claim, command.benefits, paidMonths(worker));
   const amount = command.benefits.reduce((sum, b) => sum + b.amount, 0);
+  const exit = death && worker.status !== 'EXITED' ? exitEvents(worker, 'DECEASED', claim.incidentDate, command.today, claim.claimId) : [];
   return [
-    {
-      type: 'ClaimSettled',
-      data: { ...ref, settledOn: command.settledOn, amount, benefits: command.benefits, paymentReference: command.paymentReference },
-      effectiveDate: command.settledOn,
-    },
+    { type: 'ClaimSettled', data: { ...ref, settledOn: command.settledOn, amount, benefits: command.benefits, paymentReference: command.paymentReference }, effectiveDate: command.settledOn },
+    recorded(ref, 'SETTLED', death, command.settledOn),
+    ...exit,
   ];
 }
 
-function checkBenefits(claim: ClaimState, benefits: SettleClaim['benefits'], paid: number): void {
-  const problems: string[] = [];
-  const foreign = benefits.filter((b) => b.kind !== 'SCHOLARSHIP' && !b.kind.startsWith(`${claim.type}_`));
-  if (foreign.length) problems.push(`${foreign.map((b) => b.kind).join(', ')} cannot be paid on a ${claim.type} claim`);
+/** A worker dies once: no second death claim in the membership of the incident. */
+function assertNoOtherDeath(worker: WorkerState, incidentDate: string, claimId: string): void {
+  const other = Object.entries(worker.claims).find(([id, c]) => id !== claimId && c.death && c.status !== 'REJECTED' && sameMembership(worker, c.incidentDate, incidentDate));
+  if (other) throw new Conflict(`a death of this worker is already claimed in this membership (claim ${other[0]}, ${other[1].type}, ${other[1].incidentDate})`);
+  if (worker.exitReason === 'DECEASED' && worker.exitedOn && worker.exitedOn < incidentDate) {
+    throw new Conflict(`the worker died on ${worker.exitedOn}`);
+  }
+}
 
-  if (claim.type === 'JKM') {
-    const table = jkmTableOn(claim.incidentDate);
-    if (!table) throw new RuleViolation(`no JKM benefit table is in force on ${claim.incidentDate}`);
-    const expected: Array<[BenefitKind, number]> = [['JKM_LUMP_SUM', table.lumpSum], ['JKM_PERIODIC', table.periodic], ['JKM_FUNERAL', table.funeral]];
-    for (const [kind, amount] of expected) {
-      const given = benefits.filter((b) => b.kind === kind);
-      if (given.length !== 1 || given[0].amount !== amount) problems.push(`${kind} must be paid once at ${formatRupiah(amount)} (${table.basis})`);
-    }
-  }
-  for (const b of benefits.filter((x) => x.kind === 'JKK_DEATH')) {
-    if (b.amount !== JKK_DEATH_BENEFIT) problems.push(`JKK_DEATH is 48 × declared monthly income: ${formatRupiah(JKK_DEATH_BENEFIT)}`);
-  }
+function sameMembership(worker: WorkerState, a: string, b: string): boolean {
+  const timeline = timelineOf(worker);
+  return membershipOn(timeline, a) === membershipOn(timeline, b);
+}
 
-  const scholarships = benefits.filter((b) => b.kind === 'SCHOLARSHIP');
-  if (scholarships.length) {
-    const table = scholarshipTableOn(claim.incidentDate);
-    if (!table) problems.push(`no scholarship table is in force on ${claim.incidentDate}`);
-    else {
-      if (scholarships.length > table.maxChildren) problems.push(`at most ${table.maxChildren} children receive a scholarship`);
-      const allowed = Object.values(table.perChildPerYear);
-      if (scholarships.some((s) => !allowed.includes(s.amount))) problems.push(`a scholarship is one of ${allowed.map(formatRupiah).join(', ')} per child per year (${table.basis})`);
-      if (claim.type === 'JKM' && paid < table.jkmMinimumPaidMonths) {
-        problems.push(`scholarships on a JKM claim need ${table.jkmMinimumPaidMonths} paid months; the worker has ${paid}`);
-      }
-    }
-  }
-  if (problems.length) throw new RuleViolation(`the benefits do not follow the rules: ${problems.join('; ')}`);
+function recorded(ref: { claimId: string; workerId: string; type: ClaimType; incidentDate: string }, status: 'SUBMITTED' | 'SETTLED' | 'REJECTED', death: boolean, on: string): WorkerClaimRecorded {
+  return { type: 'WorkerClaimRecorded', data: { workerId: ref.workerId, claimId: ref.claimId, type: ref.type, incidentDate: ref.incidentDate, status, death }, effectiveDate: on };
 }
 
 /** A claim is decided on its own stream together with its worker's (coverage, paid months). */
@@ -108,9 +123,9 @@ export interface ClaimsState {
 }
 
 const CLAIM_EVENTS = new Set<string>(['ClaimSubmitted', 'ClaimSettled', 'ClaimRejected'] satisfies ClaimEvent['type'][]);
-const isClaimEvent = (e: ClaimEvent | WorkerEvent): e is ClaimEvent => CLAIM_EVENTS.has(e.type);
+const isClaimEvent = (e: ClaimEvent | WorkerEvent | FundingEvent): e is ClaimEvent => CLAIM_EVENTS.has(e.type);
 
-export const claimsDecider: Decider<ClaimCommand, ClaimsState, ClaimEvent | WorkerEvent> = {
+export const claimsDecider: Decider<ClaimCommand, ClaimsState, ClaimEvent | WorkerEvent | FundingEvent> = {
   initialState: () => ({ claim: noClaim, worker: newWorker }),
   evolve: (state, event) =>
     isClaimEvent(event) ? { ...state, claim: evolveClaim(state.claim, event) } : { ...state, worker: evolveWorker(state.worker, event) },

@@ -1,23 +1,18 @@
 import { Conflict, NotFound, RuleViolation } from '../shared/errors';
 import { AllocationState } from '../funding/funding.decider';
-import { WorkerState, newWorker, evolveWorker } from '../workers/workers.state';
-import { ContributionPaid } from '../workers/workers.events';
+import { WorkerState, evolveWorker } from '../workers/workers.state';
+import { enrolledWorker, paidFor } from '../../../../test/support/workers';
 import { decideContributionBatch } from './contributions.decider';
 import { PayContributions } from './contributions.commands';
 
 // Kabupaten TTU pays its workers from its own APBD.
-const ttu: AllocationState = { exists: true, allocationId: 'a-ttu', regionCode: '53.03', fundingSource: 'APBD_KABUPATEN_KOTA', fiscalYear: 2025, amount: 3 * 16_800 * 12, disbursed: 0, batches: {}, refused: {} };
-const province: AllocationState = { ...ttu, allocationId: 'a-ntt', regionCode: '53', fundingSource: 'APBD_PROVINSI' };
+const ttu: Extract<AllocationState, { exists: true }> = { exists: true, allocationId: 'a-ttu', regionCode: '53.03', fundingSource: 'APBD_KABUPATEN_KOTA', fiscalYear: 2025, allocatedOn: '2025-01-02', amount: 3 * 16_800 * 12, disbursed: 0, refunded: 0, batches: {}, refused: {} };
+const province: AllocationState = { ...ttu, allocationId: 'a-ntt', regionCode: '53', fundingSource: 'APBD_PROVINSI' } as AllocationState;
 
 function worker(id: string, regionCode = '53.03.01.2005', enrolledOn = '2025-07-07', paidBy: Record<string, string> = {}): WorkerState {
-  const base: WorkerState = { ...newWorker, status: 'ACTIVE', workerId: id, regionCode, enrolledOn, allocationId: 'a-ttu' };
-  return Object.entries(paidBy).reduce(
-    (s, [period, allocationId]) =>
-      evolveWorker(s, { type: 'ContributionPaid', data: { workerId: id, period, allocationId, batchId: 'b0' } as ContributionPaid['data'], effectiveDate: `${period}-10` }),
-    base,
-  );
+  return paidFor(enrolledWorker({ workerId: id, regionCode, enrolledOn }), paidBy);
 }
-const batch = (over: Partial<PayContributions> = {}): PayContributions => ({ type: 'PayContributions', batchId: 'b1', allocationId: 'a-ttu', period: '2025-08', paidOn: '2025-08-10', workerIds: ['w1', 'w2'], ...over });
+const batch = (over: Partial<PayContributions> = {}): PayContributions => ({ type: 'PayContributions', batchId: 'b1', allocationId: 'a-ttu', period: '2025-08', paidOn: '2025-08-10', workerIds: ['w1', 'w2'], today: '2026-11-23', ...over });
 
 describe('contribution batch', () => {
   it('given two active workers, when the month is paid, then one contribution each and the allocation disburses their total', () => {
@@ -28,10 +23,21 @@ describe('contribution batch', () => {
     expect(d.allocationEvents).toEqual([expect.objectContaining({ type: 'FundsDisbursed', data: expect.objectContaining({ amount: 33_600, workerCount: 2, regionCode: '53.03' }) })]);
   });
 
-  it('uses the tariff in force: the PP 49/2020 discount months cost Rp168', () => {
-    const old: AllocationState = { ...ttu, fiscalYear: 2020 };
-    const d = decideContributionBatch(batch({ period: '2020-09', paidOn: '2020-09-10' }), old, new Map([['w1', worker('w1', undefined, '2020-01-01')], ['w2', worker('w2', undefined, '2020-01-01')]]));
-    expect(d.amount).toBe(2 * 168);
+  it('uses the tariff in force: the PP 49/2020 discount months cost Rp168 for a worker paid up to July 2020 (rule 12)', () => {
+    const old = { ...ttu, fiscalYear: 2020, allocatedOn: '2020-01-02' } as AllocationState;
+    const upToJuly = Object.fromEntries(['2020-01', '2020-02', '2020-03', '2020-04', '2020-05', '2020-06', '2020-07', '2020-08'].map((p) => [p, 'a-ttu']));
+    const paidUp = worker('w1', undefined, '2020-01-01', upToJuly);
+    const behind = worker('w2', undefined, '2020-01-01', { '2020-07': 'a-ttu', '2020-08': 'a-ttu' });
+    const d = decideContributionBatch(batch({ period: '2020-09', paidOn: '2020-09-10' }), old, new Map([['w1', paidUp], ['w2', behind]]));
+    expect(d.contributions.map((c) => [c.data.workerId, c.data.amount])).toEqual([['w1', 168], ['w2', 16_800]]);
+  });
+
+  it('rule 12: a worker registered after July 2020 pays the first two months in full, then the discount', () => {
+    const old = { ...ttu, fiscalYear: 2020, allocatedOn: '2020-01-02' } as AllocationState;
+    const fresh = worker('w1', undefined, '2020-09-01');
+    const second = worker('w2', undefined, '2020-08-01', { '2020-08': 'a-ttu', '2020-09': 'a-ttu' });
+    const d = decideContributionBatch(batch({ period: '2020-10', paidOn: '2020-10-10', workerIds: ['w1', 'w2'] }), old, new Map([['w1', paidFor(fresh, ['2020-09'])], ['w2', second]]));
+    expect(d.contributions.map((c) => [c.data.workerId, c.data.amount])).toEqual([['w1', 16_800], ['w2', 168]]);
   });
 
   it('rule 4: skips a worker already paid by the same allocation silently, and one paid by another as double funding', () => {
@@ -48,7 +54,10 @@ describe('contribution batch', () => {
   it('rule 5: no contribution before the month of enrolment or after exit', () => {
     const gone = evolveWorker(worker('w2', undefined, '2025-07-01'), { type: 'WorkerExited', data: { workerId: 'w2', regionCode: '53.03', reason: 'MOVED', exitedOn: '2025-07-20' }, effectiveDate: '2025-07-20' });
     const d = decideContributionBatch(batch(), ttu, new Map([['w1', worker('w1', undefined, '2025-09-01')], ['w2', gone]]));
-    expect(d.skipped).toEqual([{ workerId: 'w1', reason: 'NOT_ACTIVE_IN_PERIOD' }, { workerId: 'w2', reason: 'NOT_ACTIVE_IN_PERIOD' }]);
+    expect(d.skipped).toMatchObject([
+      { workerId: 'w1', reason: 'NOT_ACTIVE_IN_PERIOD', detail: expect.stringMatching(/before the enrolment month/) },
+      { workerId: 'w2', reason: 'NOT_ACTIVE_IN_PERIOD', detail: expect.stringMatching(/after the exit month/) },
+    ]);
   });
 
   it('rule 2: a regency allocation funds only workers in that regency; a province allocation anywhere in the province', () => {
@@ -62,7 +71,7 @@ describe('contribution batch', () => {
   });
 
   it('rule 3: pays all or none: a batch the allocation cannot pay in full is refused with the shortfall', () => {
-    const almostSpent: AllocationState = { ...ttu, disbursed: ttu.amount - 16_800 };
+    const almostSpent = { ...ttu, disbursed: 3 * 16_800 * 12 - 16_800 } as AllocationState;
     expect(() => decideContributionBatch(batch(), almostSpent, new Map([['w1', worker('w1')], ['w2', worker('w2')]]))).toThrow(/shortfall Rp16,800/);
   });
 

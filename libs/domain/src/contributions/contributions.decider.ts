@@ -1,13 +1,15 @@
 import { contains } from '../reference/regions';
-import { contributionFor } from '../reference/tariffs';
-import { dueDateOf } from '../reference/due-dates';
+import { contributionFor, RELIEF_PAID_UP_TO, TariffEligibility } from '../reference/tariffs';
+import { addMonths, periodOf } from '../shared/calendar';
 import { Decider } from '../shared/decider';
 import { PayContributions } from './contributions.commands';
 import { Conflict, NotFound, RuleViolation } from '../shared/errors';
-import { AllocationState, fundingDecider, refOf } from '../funding/funding.decider';
+import { AllocationState, assertPayable, fundingDecider, refOf } from '../funding/funding.decider';
 import { DoubleFundingRefused, FundingEvent, FundsDisbursed } from '../funding/funding.events';
 import { ContributionPaid, WorkerEvent } from '../workers/workers.events';
-import { evolveWorker, isActiveIn, newWorker, WorkerState } from '../workers/workers.state';
+import { currentMembership, mayPay, MembershipTimeline, paidPeriodsOf } from '../workers/membership';
+import { assertNotFuture } from '../workers/workers.decider';
+import { evolveWorker, newWorker, timelineOf, WorkerState } from '../workers/workers.state';
 
 export const SKIP_REASONS = ['ALREADY_PAID', 'DOUBLE_FUNDING', 'NOT_ACTIVE_IN_PERIOD'] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];
@@ -24,16 +26,19 @@ export interface BatchDecision {
   /** For the allocation's stream: the disbursement, and double funding refused for the first time. */
   allocationEvents: Array<FundsDisbursed | DoubleFundingRefused>;
   contributions: ContributionPaid[];
-  skipped: Array<{ workerId: string; reason: SkipReason }>;
+  /** Who was not paid and why (`detail` says why a worker is not payable in the period). */
+  skipped: Array<{ workerId: string; reason: SkipReason; detail?: string }>;
   workerCount: number;
   amount: number;
 }
 
 /**
  * A monthly contribution batch pays all eligible workers or, if the allocation cannot pay them all,
- * none. Rules: 2 (region and fiscal year), 3 (never more than the allocation holds), 4 (one
- * contribution per worker per period: the same allocation again is ALREADY_PAID, another is
- * DOUBLE_FUNDING), 5 (not before the enrolment month, not after exit; nor while lapsed).
+ * none. Rules: 2 and 13 (region, fiscal year, cash basis), 3 (never more than the allocation holds),
+ * 4 (one contribution per worker per period in a membership: the same allocation again is
+ * ALREADY_PAID, another is DOUBLE_FUNDING), 5, 8 and 9 (the membership timeline decides whether the
+ * month may be paid: enrolled, not exited, not lapsed, at most 3 months of arrears), 12 (the tariff of
+ * the worker's month).
  */
 export function decideContributionBatch(command: PayContributions, allocation: AllocationState, workers: ReadonlyMap<string, WorkerState>): BatchDecision {
   if (!allocation.exists) throw new NotFound(`allocation ${command.allocationId} does not exist`);
@@ -44,8 +49,10 @@ export function decideContributionBatch(command: PayContributions, allocation: A
     throw new RuleViolation(`allocation ${command.allocationId} of region ${allocation.regionCode} cannot fund workers outside it: ${outside.slice(0, 20).join(', ')}`);
   }
   if (new Set(command.workerIds).size !== command.workerIds.length) throw new Conflict('a worker is named twice in the batch');
+  assertNotFuture('paidOn', command.paidOn, command.today);
+  assertPayable(allocation, command.period, command.paidOn);
+  contributionFor(command.period); // a period with no tariff is refused for the whole batch (422)
 
-  const tariff = contributionFor(command.period);
   const skipped: BatchDecision['skipped'] = [];
   const contributions: ContributionPaid[] = [];
   const doubleFunded: DoubleFundingRefused['data']['workers'] = [];
@@ -56,34 +63,36 @@ export function decideContributionBatch(command: PayContributions, allocation: A
       const same = paid.allocationId === command.allocationId;
       skipped.push({ workerId, reason: same ? 'ALREADY_PAID' : 'DOUBLE_FUNDING' });
       if (!same && !allocation.refused[`${command.period}:${workerId}`]) doubleFunded.push({ workerId, paidBy: paid.allocationId });
-    } else if (!isActiveIn(worker, command.period)) {
-      skipped.push({ workerId, reason: 'NOT_ACTIVE_IN_PERIOD' });
-    } else {
-      contributions.push({
-        type: 'ContributionPaid',
-        data: {
-          workerId,
-          period: command.period,
-          amount: tariff.total,
-          jkk: tariff.jkk,
-          jkm: tariff.jkm,
-          allocationId: command.allocationId,
-          fundingSource: allocation.fundingSource,
-          batchId: command.batchId,
-          paidOn: command.paidOn,
-          dueOn: dueDateOf(command.period),
-          regionCode: worker.regionCode,
-          sex: worker.sex,
-          occupation: worker.occupation,
-        },
-        effectiveDate: command.paidOn,
-      });
+      continue;
     }
+    const timeline = timelineOf(worker);
+    const decision = mayPay(timeline, command.period, command.paidOn);
+    if (!decision.allowed) {
+      skipped.push({ workerId, reason: 'NOT_ACTIVE_IN_PERIOD', detail: decision.message });
+      continue;
+    }
+    const tariff = contributionFor(command.period, eligibilityOf(timeline, command.period));
+    contributions.push({
+      type: 'ContributionPaid',
+      data: {
+        workerId,
+        period: command.period,
+        amount: tariff.total,
+        jkk: tariff.jkk,
+        jkm: tariff.jkm,
+        allocationId: command.allocationId,
+        fundingSource: allocation.fundingSource,
+        batchId: command.batchId,
+        paidOn: command.paidOn,
+        dueOn: decision.dueDate,
+        regionCode: worker.regionCode,
+        sex: worker.sex,
+        occupation: worker.occupation,
+      },
+      effectiveDate: command.paidOn,
+    });
   }
-  if (allocation.fiscalYear !== Number(command.period.slice(0, 4))) {
-    throw new RuleViolation(`period ${command.period} is outside the allocation's fiscal year ${allocation.fiscalYear}`);
-  }
-  const amount = contributions.length * tariff.total;
+  const amount = contributions.reduce((sum, c) => sum + c.data.amount, 0);
   const disbursed =
     contributions.length > 0
       ? (fundingDecider.decide(
@@ -97,8 +106,18 @@ export function decideContributionBatch(command: PayContributions, allocation: A
   return { allocationEvents: [...disbursed, ...refusals], contributions, skipped, workerCount: contributions.length, amount };
 }
 
+/** Rule 12's facts about the worker's month, from the timeline. */
+function eligibilityOf(timeline: MembershipTimeline, period: string): TariffEligibility {
+  const membership = currentMembership(timeline)!;
+  const paid = paidPeriodsOf(membership).filter((p) => p.period < period);
+  const paidSet = new Set(paid.map((p) => p.period));
+  const first = periodOf(membership.enrolledOn);
+  let paidUpToJuly2020 = first <= RELIEF_PAID_UP_TO;
+  for (let p = first; paidUpToJuly2020 && p <= RELIEF_PAID_UP_TO; p = addMonths(p, 1)) paidUpToJuly2020 = paidSet.has(p);
+  return { registeredOn: membership.enrolledOn, paidUpToJuly2020, monthsAlreadyPaid: paid.length };
+}
 
-const FUNDING_EVENTS = new Set<string>(['FundingAllocated', 'FundingRevised', 'FundsDisbursed', 'FundsReleased', 'DoubleFundingRefused'] satisfies FundingEvent['type'][]);
+const FUNDING_EVENTS = new Set<string>(['FundingAllocated', 'FundingRevised', 'FundsDisbursed', 'FundsReleased', 'DoubleFundingRefused', 'FundsRefunded'] satisfies FundingEvent['type'][]);
 const isFundingEvent = (e: BatchEvent): e is FundingEvent => FUNDING_EVENTS.has(e.type);
 
 /**

@@ -88,7 +88,11 @@ describe('funding: disburse (rule 3: never more than the current amount)', () =>
   });
 
   it('refuses a period outside the fiscal year', () => {
-    spec.given([allocated]).when(disburse(16_800, '2025-12')).thenFails(RuleViolation, /outside the allocation's fiscal year 2026/);
+    spec.given([allocated]).when(disburse(16_800, '2025-11')).thenFails(RuleViolation, /outside the allocation's fiscal year 2026/);
+  });
+
+  it("rule 13: December of the year before is paid from the new year's budget, as its spending", () => {
+    spec.given([allocated]).when(disburse(16_800, '2025-12')).then([{ type: 'FundsDisbursed' }]);
   });
 
   it('counts released funds as available again', () => {

@@ -14,8 +14,11 @@ export type AllocationState =
       regionCode: string;
       fundingSource: FundingSource;
       fiscalYear: number;
+      allocatedOn: string;
       amount: number;
       disbursed: number;
+      /** Refunded contributions of months after an exit (rule 10), net of `disbursed` already. */
+      refunded: number;
       /** Batches paid from this allocation, so a release can never exceed what its batch took. */
       batches: Record<string, { amount: number; released: number }>;
       /** Double funding already refused, by `period:workerId`. */
@@ -40,6 +43,7 @@ export const fundingDecider: Decider<FundingCommand, AllocationState, FundingEve
 
     switch (command.type) {
       case 'ReviseFunding':
+        assertInsideYear(state, 'revisedOn', command.revisedOn);
         if (command.amount < state.disbursed) {
           throw new RuleViolation(
             `the new amount ${formatRupiah(command.amount)} is below what is already disbursed (${formatRupiah(state.disbursed)})`,
@@ -61,9 +65,7 @@ export const fundingDecider: Decider<FundingCommand, AllocationState, FundingEve
         ];
 
       case 'DisburseFunds': {
-        if (yearOf(command.period) !== state.fiscalYear) {
-          throw new RuleViolation(`period ${command.period} is outside the allocation's fiscal year ${state.fiscalYear}`);
-        }
+        assertPayable(state, command.period, command.paidOn);
         if (state.batches[command.batchId]) throw new Conflict(`batch ${command.batchId} was already disbursed`);
         const remaining = state.amount - state.disbursed;
         if (command.amount > remaining) {
@@ -94,8 +96,10 @@ export const fundingDecider: Decider<FundingCommand, AllocationState, FundingEve
           regionCode: event.data.regionCode,
           fundingSource: event.data.fundingSource,
           fiscalYear: event.data.fiscalYear,
+          allocatedOn: event.data.allocatedOn,
           amount: event.data.amount,
           disbursed: 0,
+          refunded: 0,
           batches: {},
           refused: {},
         };
@@ -109,6 +113,8 @@ export const fundingDecider: Decider<FundingCommand, AllocationState, FundingEve
               batches: { ...state.batches, [event.data.batchId]: { amount: event.data.amount, released: 0 } },
             }
           : state;
+      case 'FundsRefunded':
+        return state.exists ? { ...state, disbursed: state.disbursed - event.data.amount, refunded: state.refunded + event.data.amount } : state;
       case 'DoubleFundingRefused': {
         if (!state.exists) return state;
         const refused = { ...state.refused };
@@ -131,4 +137,25 @@ export const fundingDecider: Decider<FundingCommand, AllocationState, FundingEve
 
 export function refOf(state: Extract<AllocationState, { exists: true }>): AllocationRef {
   return { allocationId: state.allocationId, regionCode: state.regionCode, fundingSource: state.fundingSource, fiscalYear: state.fiscalYear };
+}
+
+type Existing = Extract<AllocationState, { exists: true }>;
+
+/** Rule 13: a budget of year Y acts on business dates from its allocation to 31 December Y. */
+function assertInsideYear(state: Existing, field: string, date: string): void {
+  if (date < state.allocatedOn || date > `${state.fiscalYear}-12-31`) {
+    throw new RuleViolation(`${field} ${date} is outside allocation ${state.allocationId}'s budget year: from ${state.allocatedOn} to ${state.fiscalYear}-12-31`);
+  }
+}
+
+/**
+ * Rules 2 and 13: an allocation of year Y pays periods of Y (and December of Y-1, as Y's spending:
+ * December is paid in January), with `paidOn` inside its budget year (cash basis).
+ */
+export function assertPayable(state: Existing, period: string, paidOn: string): void {
+  const year = yearOf(period);
+  if (year !== state.fiscalYear && period !== `${state.fiscalYear - 1}-12`) {
+    throw new RuleViolation(`period ${period} is outside the allocation's fiscal year ${state.fiscalYear}`);
+  }
+  assertInsideYear(state, 'paidOn', paidOn);
 }

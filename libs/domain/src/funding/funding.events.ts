@@ -55,6 +55,15 @@ export type DoubleFundingRefused = DomainEvent<
   AllocationRef & { batchId: string; period: string; workers: Array<{ workerId: string; paidBy: string }>; refusedOn: string }
 >;
 
-export type FundingEvent = FundingAllocated | FundingRevised | FundsDisbursed | FundsReleased | DoubleFundingRefused;
+/**
+ * The allocation's side of ContributionRefunded (rule 10): contributions it paid for months after a
+ * worker's exit come back; `disbursed` shrinks by the amount.
+ */
+export type FundsRefunded = DomainEvent<
+  'FundsRefunded',
+  AllocationRef & { workerId: string; periods: Array<{ period: string; amount: number }>; amount: number; refundedOn: string; reason: 'PAID_AFTER_EXIT' }
+>;
+
+export type FundingEvent = FundingAllocated | FundingRevised | FundsDisbursed | FundsReleased | DoubleFundingRefused | FundsRefunded;
 
 export const allocationStream = (allocationId: string) => `allocation-${allocationId}`;

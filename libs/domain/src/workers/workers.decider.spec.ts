@@ -3,7 +3,7 @@ import { Conflict, InvalidInput, NotFound, RuleViolation } from '../shared/error
 import { EnrolWorker } from './workers.commands';
 import { workerDecider } from './workers.decider';
 import { ContributionPaid, WorkerEnrolled, WorkerEvent } from './workers.events';
-import { isActiveIn, isLapsedIn } from './workers.state';
+import { workerStatusIn } from './workers.state';
 
 const spec = specOf(workerDecider);
 
@@ -19,7 +19,9 @@ const enrol: EnrolWorker = {
   allocationId: 'a-ttu',
   enrolledOn: '2025-07-07',
   sponsorRegionCode: '53.03',
+  today: '2026-11-23',
 };
+const TODAY = '2026-11-23';
 const enrolled: WorkerEnrolled = {
   type: 'WorkerEnrolled',
   data: { workerId: 'w-1', regionCode: '53.03.01.2005', sex: 'M', occupation: 'PETANI', allocationId: 'a-ttu', enrolledOn: '2025-07-07', personal: { nik: enrol.nik, fullName: enrol.fullName, birthDate: enrol.birthDate } },
@@ -55,9 +57,9 @@ describe('workers: enrol (rule 1: a NIK is enrolled at most once while active)',
 
 describe('workers: exit, correct, reactivate', () => {
   it('exits an active worker once', () => {
-    spec.given([enrolled]).when({ type: 'ExitWorker', workerId: 'w-1', reason: 'DECEASED', effectiveDate: '2025-12-01' }).then([{ type: 'WorkerExited' }]);
-    spec.given([enrolled, exited]).when({ type: 'ExitWorker', workerId: 'w-1', reason: 'DECEASED', effectiveDate: '2025-12-01' }).thenFails(Conflict);
-    spec.given([]).when({ type: 'ExitWorker', workerId: 'w-1', reason: 'DECEASED', effectiveDate: '2025-12-01' }).thenFails(NotFound);
+    spec.given([enrolled]).when({ type: 'ExitWorker', workerId: 'w-1', reason: 'DECEASED', effectiveDate: '2025-12-01', today: TODAY }).then([{ type: 'WorkerExited' }]);
+    spec.given([enrolled, exited]).when({ type: 'ExitWorker', workerId: 'w-1', reason: 'DECEASED', effectiveDate: '2025-12-01', today: TODAY }).thenFails(Conflict);
+    spec.given([]).when({ type: 'ExitWorker', workerId: 'w-1', reason: 'DECEASED', effectiveDate: '2025-12-01', today: TODAY }).thenFails(NotFound);
   });
 
   it('corrects occupation and region as a new event', () => {
@@ -69,12 +71,11 @@ describe('workers: exit, correct, reactivate', () => {
 
   it('lapses after 3 unpaid months following a paid month, and can be reactivated', () => {
     const state = [enrolled, paid('2025-07')].reduce(workerDecider.evolve, workerDecider.initialState());
-    expect(isLapsedIn(state, '2025-10')).toBe(false);
-    expect(isLapsedIn(state, '2025-11')).toBe(true);
-    expect(isActiveIn(state, '2025-11')).toBe(false);
-    spec.given([enrolled, paid('2025-07')]).when({ type: 'ReactivateWorker', workerId: 'w-1', effectiveDate: '2025-10-01' }).thenFails(Conflict, /not lapsed/);
-    const [event] = spec.given([enrolled, paid('2025-07')]).when({ type: 'ReactivateWorker', workerId: 'w-1', effectiveDate: '2025-11-20' }).then([{ type: 'WorkerReactivated' }]);
-    expect(isActiveIn(workerDecider.evolve(state, event), '2025-11')).toBe(true);
+    expect(workerStatusIn(state, '2025-10')).toBe('ACTIVE');
+    expect(workerStatusIn(state, '2025-11')).toBe('LAPSED');
+    spec.given([enrolled, paid('2025-07')]).when({ type: 'ReactivateWorker', workerId: 'w-1', effectiveDate: '2025-10-01', today: TODAY }).thenFails(Conflict, /not lapsed/);
+    const [event] = spec.given([enrolled, paid('2025-07')]).when({ type: 'ReactivateWorker', workerId: 'w-1', effectiveDate: '2025-11-20', today: TODAY }).then([{ type: 'WorkerReactivated' }]);
+    expect(workerStatusIn(workerDecider.evolve(state, event), '2025-11')).toBe('ACTIVE');
   });
 
   it('rule 2: enrols only inside the sponsoring allocation\'s region, and moves only inside it', () => {
@@ -87,6 +88,6 @@ describe('workers: exit, correct, reactivate', () => {
   });
 
   it('refuses an exit before the enrolment', () => {
-    spec.given([enrolled]).when({ type: 'ExitWorker', workerId: 'w-1', reason: 'OTHER', effectiveDate: '2025-07-01' }).thenFails(RuleViolation);
+    spec.given([enrolled]).when({ type: 'ExitWorker', workerId: 'w-1', reason: 'OTHER', effectiveDate: '2025-07-01', today: TODAY }).thenFails(RuleViolation);
   });
 });

@@ -46,7 +46,8 @@ export type WorkerDetailsCorrected = DomainEvent<
   }
 >;
 
-export type WorkerExited = DomainEvent<'WorkerExited', { workerId: string; regionCode: string; reason: ExitReason; exitedOn: string }>;
+/** The end of a membership; a death settled by a claim names the claim. */
+export type WorkerExited = DomainEvent<'WorkerExited', { workerId: string; regionCode: string; reason: ExitReason; exitedOn: string; claimId?: string }>;
 
 /** A lapsed membership (3 unpaid months after a paid one) made active again. */
 export type WorkerReactivated = DomainEvent<'WorkerReactivated', { workerId: string; regionCode: string; reactivatedOn: string }>;
@@ -73,6 +74,52 @@ export type ContributionPaid = DomainEvent<
   }
 >;
 
-export type WorkerEvent = WorkerEnrolled | WorkerDetailsCorrected | WorkerExited | WorkerReactivated | ContributionPaid;
+/**
+ * Rule 10: a contribution for a month after the exit month (an exit or death recorded late) is
+ * refunded to the allocation that paid it; the allocation's side is its FundsRefunded. A
+ * `PAID_AFTER_EXIT` finding.
+ */
+export type ContributionRefunded = DomainEvent<
+  'ContributionRefunded',
+  {
+    workerId: string;
+    period: string;
+    amount: number;
+    allocationId: string;
+    fundingSource: string;
+    batchId: string;
+    regionCode: string;
+    sex: Sex;
+    occupation: Occupation;
+    exitedOn: string;
+    refundedOn: string;
+    reason: 'PAID_AFTER_EXIT';
+  }
+>;
+
+/** Rule 13: from `effectivePeriod` on, another allocation (a new fiscal year's budget line) sponsors the worker. */
+export type SponsorshipTransferred = DomainEvent<
+  'SponsorshipTransferred',
+  { workerId: string; regionCode: string; fromAllocationId: string; toAllocationId: string; effectivePeriod: string; transferredOn: string }
+>;
+
+/**
+ * A claim about this worker, kept on the worker's stream too, so that one claim per incident and one
+ * death per membership hold under concurrency (both claims must write here).
+ */
+export type WorkerClaimRecorded = DomainEvent<
+  'WorkerClaimRecorded',
+  { workerId: string; claimId: string; type: 'JKK' | 'JKM'; incidentDate: string; status: 'SUBMITTED' | 'SETTLED' | 'REJECTED'; death: boolean }
+>;
+
+export type WorkerEvent =
+  | WorkerEnrolled
+  | WorkerDetailsCorrected
+  | WorkerExited
+  | WorkerReactivated
+  | ContributionPaid
+  | ContributionRefunded
+  | SponsorshipTransferred
+  | WorkerClaimRecorded;
 
 export const workerStream = (workerId: string) => `worker-${workerId}`;

@@ -1,13 +1,25 @@
-import { addMonths, monthsBetween, periodOf } from '../shared/calendar';
+import type { AllocationRef, FundingEvent } from '../funding/funding.events';
+import { MembershipFact, MembershipTimeline, membershipTimeline, statusIn, WorkerMonthStatus } from './membership';
 import type { WorkerEnrolled, WorkerEvent } from './workers.events';
 
-/** What the rules need of a worker: the enrolment's facts (no personal data), exit, payments, re-activations. */
+/**
+ * What the rules need of a worker: the enrolment's facts (no personal data), the membership timeline's
+ * facts (every membership, in ledger order), what the current membership has paid, and its claims.
+ */
 export interface WorkerState extends Omit<WorkerEnrolled['data'], 'personal'> {
   status: 'NEW' | 'ACTIVE' | 'EXITED';
   exitedOn?: string;
-  /** Contributions by period: which allocation paid. */
-  paid: Record<string, { allocationId: string; batchId: string }>;
-  reactivations: string[];
+  exitReason?: string;
+  /** The first enrolment ever (rule 12 looks at when a worker was registered). */
+  firstEnrolledOn?: string;
+  /** Every fact of every membership, for the one timeline function (membership.ts). */
+  facts: MembershipFact[];
+  /** Contributions of the current membership by period, not refunded: which allocation and batch paid. */
+  paid: Record<string, { allocationId: string; batchId: string; amount: number; paidOn: string }>;
+  /** Claims about the worker, by claim id. */
+  claims: Record<string, { type: 'JKK' | 'JKM'; incidentDate: string; status: 'SUBMITTED' | 'SETTLED' | 'REJECTED'; death: boolean }>;
+  /** Allocations whose streams were loaded with the worker's (a refund goes back to them). */
+  payers: Record<string, AllocationRef>;
 }
 
 export const newWorker: WorkerState = {
@@ -18,57 +30,68 @@ export const newWorker: WorkerState = {
   occupation: 'LAINNYA',
   allocationId: '',
   enrolledOn: '',
+  facts: [],
   paid: {},
-  reactivations: [],
+  claims: {},
+  payers: {},
 };
 
-export function evolveWorker(state: WorkerState, event: WorkerEvent): WorkerState {
+export function evolveWorker(state: WorkerState, event: WorkerEvent | FundingEvent): WorkerState {
   switch (event.type) {
     case 'WorkerEnrolled': {
       const { workerId, regionCode, sex, occupation, allocationId, enrolledOn } = event.data;
-      return { ...state, status: 'ACTIVE', workerId, regionCode, sex, occupation, allocationId, enrolledOn, exitedOn: undefined };
+      return {
+        ...state,
+        status: 'ACTIVE',
+        workerId,
+        regionCode,
+        sex,
+        occupation,
+        allocationId,
+        enrolledOn,
+        exitedOn: undefined,
+        exitReason: undefined,
+        firstEnrolledOn: state.firstEnrolledOn ?? enrolledOn,
+        facts: [...state.facts, { kind: 'ENROLLED', on: enrolledOn }],
+        // A new membership: nothing paid in an earlier one carries over (rule 8).
+        paid: {},
+      };
     }
     case 'WorkerDetailsCorrected':
       return { ...state, ...event.data.changes };
     case 'WorkerExited':
-      return { ...state, status: 'EXITED', exitedOn: event.data.exitedOn };
+      return { ...state, status: 'EXITED', exitedOn: event.data.exitedOn, exitReason: event.data.reason, facts: [...state.facts, { kind: 'EXITED', on: event.data.exitedOn, reason: event.data.reason }] };
     case 'WorkerReactivated':
-      return { ...state, reactivations: [...state.reactivations, event.data.reactivatedOn] };
-    case 'ContributionPaid':
-      return { ...state, paid: { ...state.paid, [event.data.period]: { allocationId: event.data.allocationId, batchId: event.data.batchId } } };
+      return { ...state, facts: [...state.facts, { kind: 'REACTIVATED', on: event.data.reactivatedOn }] };
+    case 'ContributionPaid': {
+      const { period, allocationId, batchId, amount, paidOn } = event.data;
+      return { ...state, facts: [...state.facts, { kind: 'PAID', period, paidOn, allocationId }], paid: { ...state.paid, [period]: { allocationId, batchId, amount, paidOn } } };
+    }
+    case 'ContributionRefunded': {
+      const { [event.data.period]: _refunded, ...paid } = state.paid;
+      return { ...state, facts: [...state.facts, { kind: 'REFUNDED', period: event.data.period }], paid };
+    }
+    case 'SponsorshipTransferred':
+      return { ...state, allocationId: event.data.toAllocationId };
+    case 'WorkerClaimRecorded': {
+      const { claimId, type, incidentDate, status, death } = event.data;
+      return { ...state, claims: { ...state.claims, [claimId]: { type, incidentDate, status, death } } };
+    }
+    case 'FundingAllocated': {
+      const { allocationId, regionCode, fundingSource, fiscalYear } = event.data;
+      return { ...state, payers: { ...state.payers, [allocationId]: { allocationId, regionCode, fundingSource, fiscalYear } } };
+    }
+    default:
+      return state;
   }
 }
 
-/** Months after the last paid month before membership lapses (domain rule: 3 unpaid months). */
-export const LAPSE_AFTER_UNPAID_MONTHS = 3;
-
-/** The last paid period strictly before `period`. */
-function lastPaidBefore(state: WorkerState, period: string): string | undefined {
-  let last: string | undefined;
-  for (const p of Object.keys(state.paid)) if (p < period && (last === undefined || p > last)) last = p;
-  return last;
+/** The worker's membership timeline: the one function behind status, payments, coverage and refunds. */
+export function timelineOf(state: WorkerState): MembershipTimeline {
+  return membershipTimeline(state.facts);
 }
 
-/** Lapsed in `period`: 3 consecutive unpaid months followed the last paid one, and no re-activation since. */
-export function isLapsedIn(state: WorkerState, period: string): boolean {
-  const last = lastPaidBefore(state, period);
-  if (last === undefined || monthsBetween(last, period) <= LAPSE_AFTER_UNPAID_MONTHS) return false;
-  return !state.reactivations.some((d) => periodOf(d) > last && periodOf(d) <= period);
-}
-
-/** A contribution for `period` is allowed: enrolled by then, not exited before it, not lapsed. */
-export function isActiveIn(state: WorkerState, period: string): boolean {
-  if (state.status === 'NEW') return false;
-  if (period < periodOf(state.enrolledOn)) return false;
-  if (state.status === 'EXITED' && state.exitedOn && period > periodOf(state.exitedOn)) return false;
-  return !isLapsedIn(state, period);
-}
-
-export function paidMonths(state: WorkerState): number {
-  return Object.keys(state.paid).length;
-}
-
-/** The first period in which a worker whose last paid period is `lastPaid` counts as lapsed. */
-export function lapsesFrom(lastPaid: string): string {
-  return addMonths(lastPaid, LAPSE_AFTER_UNPAID_MONTHS + 1);
+/** The worker's status in a month, as the decider and the read models both answer it. */
+export function workerStatusIn(state: WorkerState, period: string): WorkerMonthStatus {
+  return statusIn(timelineOf(state), period);
 }

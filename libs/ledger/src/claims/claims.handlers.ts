@@ -1,18 +1,21 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { ClaimCommand, claimsDecider, claimStream, evolveClaim, noClaim, workerStream } from '@app/domain';
+import { allocationStream, ClaimCommand, claimsDecider, claimStream, evolveClaim, noClaim, refundedAllocations, streamOf, workerDecider, workerStream } from '@app/domain';
 import { assertRegionAccess } from '../access/region-scope';
 import { CommandContext, idFor } from '../command-seam/command-context';
 import { CommandSeam } from '../command-seam/command-seam';
-import { today } from '../clock';
+import { todayIn } from '../clock';
 import { DecideClaimCommand, SubmitClaimCommand } from './claims.commands';
 
-/** Claims are decided on the claim's stream together with the worker's (coverage, paid months). */
-async function decideClaim(seam: CommandSeam, command: ClaimCommand, workerId: string, context: CommandContext) {
+/**
+ * Claims are decided on the claim's stream together with the worker's (coverage, paid months, other
+ * claims); a death's refunds also write to the allocations that paid after it.
+ */
+async function decideClaim(seam: CommandSeam, command: ClaimCommand, workerId: string, payers: string[], context: CommandContext) {
   const { events, position } = await seam.execute(
     {
       decider: claimsDecider,
-      streams: [claimStream(command.claimId), workerStream(workerId)],
-      streamOf: (e) => ('claimId' in e.data ? claimStream(command.claimId) : workerStream(workerId)),
+      streams: [claimStream(command.claimId), workerStream(workerId), ...payers.map(allocationStream)],
+      streamOf,
       authorize: (state) => {
         const regionCode = state.claim.status === 'NONE' ? state.worker.regionCode : state.claim.regionCode;
         if (regionCode) assertRegionAccess(context.caller, regionCode);
@@ -31,7 +34,9 @@ export class SubmitClaimHandler implements ICommandHandler<SubmitClaimCommand> {
 
   async execute({ input, context }: SubmitClaimCommand) {
     const claimId = idFor(context, 'claim');
-    const { claimId: _id, position } = await decideClaim(this.seam, { type: 'SubmitClaim', ...input, claimId, submittedOn: input.submittedOn ?? today() }, input.workerId, context);
+    const worker = await this.seam.read(workerDecider, [workerStream(input.workerId)]);
+    const today = todayIn(worker.regionCode || 'ID');
+    const { position } = await decideClaim(this.seam, { type: 'SubmitClaim', ...input, claimId, submittedOn: input.submittedOn ?? today, today }, input.workerId, [], context);
     return { claimId, position };
   }
 }
@@ -41,8 +46,10 @@ export class DecideClaimHandler implements ICommandHandler<DecideClaimCommand> {
   constructor(private readonly seam: CommandSeam) {}
 
   async execute({ command, context }: DecideClaimCommand) {
-    // The worker a settlement or rejection is about is named by the claim itself.
+    // Outside facts: the worker the claim is about, its region's today, the allocations a death refunds.
     const claim = await this.seam.read({ initialState: () => noClaim, evolve: evolveClaim }, [claimStream(command.claimId)]);
-    return decideClaim(this.seam, command, claim.workerId, context);
+    const worker = await this.seam.read(workerDecider, [workerStream(claim.workerId)]);
+    const payers = command.type === 'SettleClaim' && claim.status === 'SUBMITTED' && worker.status === 'ACTIVE' ? refundedAllocations(worker, claim.incidentDate) : [];
+    return decideClaim(this.seam, { ...command, today: todayIn(claim.regionCode || 'ID') }, claim.workerId, payers, context);
   }
 }

@@ -8,6 +8,7 @@ import {
   NotFound,
   PayContributions,
   SkipReason,
+  streamOf,
   workerDecider,
   workerStream,
 } from '@app/domain';
@@ -16,6 +17,7 @@ import { assertRegionAccess } from '../access/region-scope';
 import { CommandContext, idFor } from '../command-seam/command-context';
 import { CommandSeam, LedgerUnavailableError } from '../command-seam/command-seam';
 import { ProjectionService } from '../infrastructure/projection.service';
+import { todayIn } from '../clock';
 import { BatchAnswer, PayContributionsCommand } from './contributions.commands';
 
 /**
@@ -44,13 +46,14 @@ export class PayContributionsHandler implements ICommandHandler<PayContributions
       allocationId: input.allocationId,
       period: input.period,
       paidOn: input.paidOn,
+      today: todayIn(allocation.regionCode),
       workerIds: input.workerIds ?? (await this.sponsoredWorkers(input.allocationId)),
     };
     const outcome = await this.seam.execute(
       {
         decider: contributionsDecider,
         streams: [lead, ...command.workerIds.map(workerStream)],
-        streamOf: (e) => (e.type === 'ContributionPaid' ? workerStream(e.data.workerId) : lead),
+        streamOf,
         authorize: (state) => state.allocation.exists && assertRegionAccess(context.caller, state.allocation.regionCode),
       },
       command,

@@ -1,5 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
+import { membershipTimeline, statusIn } from '@app/domain';
 import { Filter, READ_STORE, ReadStore, WorkerView } from '@app/read-models';
 import { subtreeFilter } from '../access/region-scope';
 import { currentPeriod } from '../clock';
@@ -23,9 +24,18 @@ export interface WorkerAnswer {
   claims: WorkerView['claims'];
 }
 
-/** LAPSED is a matter of time passing: derived from the current month, never stored. */
-export function toWorkerAnswer(w: WorkerView, period = currentPeriod()): WorkerAnswer {
-  const status: WorkerStatus = w.status === 'EXITED' ? 'EXITED' : w.lapsesFrom <= period ? 'LAPSED' : 'ACTIVE';
+/**
+ * The worker's status in a month from the membership timeline the projection keeps: the same
+ * function the decider answers with (LAPSED is a matter of time passing, never stored).
+ */
+export function statusOfView(w: WorkerView, period: string): WorkerStatus {
+  if (w.status === 'EXITED') return 'EXITED';
+  const status = statusIn(membershipTimeline(w.facts ?? []), period);
+  return status === 'LAPSED' ? 'LAPSED' : 'ACTIVE';
+}
+
+export function toWorkerAnswer(w: WorkerView, period = currentPeriod(new Date(), w.regionCode)): WorkerAnswer {
+  const status = statusOfView(w, period);
   return {
     workerId: w.workerId,
     nikMasked: w.nikMasked,

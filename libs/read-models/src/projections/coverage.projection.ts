@@ -37,13 +37,14 @@ export const workforceId = (regionCode: string, year: number) => `${regionCode}:
 
 export const coverageProjection = defineProjection({
   name: 'coverage',
-  version: 1,
-  handles: ['ContributionPaid', 'WorkerEnrolled', 'WorkerExited', 'WorkerDetailsCorrected', 'WorkforceEstimated'],
+  version: 2,
+  handles: ['ContributionPaid', 'ContributionRefunded', 'WorkerEnrolled', 'WorkerExited', 'WorkerDetailsCorrected', 'WorkforceEstimated'],
   collections: ['coverage', 'enrolment', 'workforce'],
 
   keys(e): DocKey[] {
     switch (e.type) {
       case 'ContributionPaid':
+      case 'ContributionRefunded':
         return selfAndAncestors(e.data.regionCode).map((r) => ({ collection: 'coverage', id: coverageId(r, e.data.period) }));
       case 'WorkerEnrolled':
       case 'WorkerExited':
@@ -58,6 +59,9 @@ export const coverageProjection = defineProjection({
   apply(e, docs): DocChange[] {
     switch (e.type) {
       case 'ContributionPaid':
+      case 'ContributionRefunded': {
+        // A refunded month (paid after an exit) is no longer covered.
+        const sign = e.type === 'ContributionPaid' ? 1 : -1;
         return selfAndAncestors(e.data.regionCode).map((regionCode) => {
           const id = coverageId(regionCode, e.data.period);
           const c = (docs.get('coverage', id) as CoverageView | undefined) ?? emptyCoverage(id, regionCode, e.data.period);
@@ -66,14 +70,15 @@ export const coverageProjection = defineProjection({
             id,
             doc: {
               ...c,
-              coveredWorkers: c.coveredWorkers + 1,
-              amount: c.amount + e.data.amount,
-              bySex: increment(c.bySex, e.data.sex),
-              byOccupation: increment(c.byOccupation, e.data.occupation),
-              byFundingSource: increment(c.byFundingSource, e.data.fundingSource),
+              coveredWorkers: c.coveredWorkers + sign,
+              amount: c.amount + sign * e.data.amount,
+              bySex: increment(c.bySex, e.data.sex, sign),
+              byOccupation: increment(c.byOccupation, e.data.occupation, sign),
+              byFundingSource: increment(c.byFundingSource, e.data.fundingSource, sign),
             },
           };
         });
+      }
       case 'WorkerEnrolled':
         return countEnrolment(docs, e.data.regionCode, 'enrolledByMonth', e.data.enrolledOn.slice(0, 7));
       case 'WorkerExited':
@@ -103,8 +108,8 @@ function countEnrolment(docs: DocReader, regionCode: string, field: 'enrolledByM
   });
 }
 
-function increment(counts: Record<string, number>, key: string): Record<string, number> {
-  return { ...counts, [key]: (counts[key] ?? 0) + 1 };
+function increment(counts: Record<string, number>, key: string, by = 1): Record<string, number> {
+  return { ...counts, [key]: (counts[key] ?? 0) + by };
 }
 
 function emptyCoverage(id: string, regionCode: string, period: string): CoverageView {

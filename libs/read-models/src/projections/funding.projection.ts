@@ -19,6 +19,8 @@ export interface AllocationView extends Doc {
   revisions: Array<{ previousAmount: number; amount: number; reason: string; legalBasis: string; revisedOn: string }>;
   /** Worker-months this allocation was offered but another allocation had already paid (audit findings). */
   doubleFundingRefused: number;
+  /** Contributions refunded for months after an exit (rule 10); `disbursed` is net of them. */
+  refunded: number;
 }
 
 /** A region's funding in a fiscal year, its descendants' allocations included. Id: `53:2026`. */
@@ -31,6 +33,7 @@ export interface FundingTotalsView extends Doc {
   workerMonths: number;
   allocationCount: number;
   doubleFundingRefused: number;
+  refunded: number;
   bySource: Record<string, { allocated: number; disbursed: number }>;
 }
 
@@ -38,8 +41,8 @@ export const fundingTotalsId = (regionCode: string, fiscalYear: number) => `${re
 
 export const fundingProjection = defineProjection({
   name: 'funding',
-  version: 1,
-  handles: ['FundingAllocated', 'FundingRevised', 'FundsDisbursed', 'FundsReleased', 'DoubleFundingRefused'],
+  version: 2,
+  handles: ['FundingAllocated', 'FundingRevised', 'FundsDisbursed', 'FundsReleased', 'DoubleFundingRefused', 'FundsRefunded'],
   collections: ['allocations', 'fundingTotals'],
 
   keys: (e) => [
@@ -50,7 +53,7 @@ export const fundingProjection = defineProjection({
   apply(e, docs) {
     const allocation = docs.get('allocations', e.data.allocationId) as AllocationView | undefined;
     // Deltas of one event: what it adds to the allocation and to every region above it.
-    let delta = { allocated: 0, disbursed: 0, workerMonths: 0, allocations: 0, refused: 0 };
+    let delta = { allocated: 0, disbursed: 0, workerMonths: 0, allocations: 0, refused: 0, refunded: 0 };
     let next: AllocationView;
     switch (e.type) {
       case 'FundingAllocated':
@@ -64,6 +67,7 @@ export const fundingProjection = defineProjection({
           workerMonths: 0,
           revisions: [],
           doubleFundingRefused: 0,
+          refunded: 0,
         };
         delta = { ...delta, allocated: e.data.amount, allocations: 1 };
         break;
@@ -80,6 +84,12 @@ export const fundingProjection = defineProjection({
         if (!allocation) return [];
         delta.refused = e.data.workers.length;
         next = { ...allocation, doubleFundingRefused: allocation.doubleFundingRefused + delta.refused };
+        break;
+      case 'FundsRefunded':
+        if (!allocation) return [];
+        // Contributions for months after an exit come back (rule 10): disbursed is net of refunds.
+        delta = { ...delta, disbursed: -e.data.amount, workerMonths: -e.data.periods.length, refunded: e.data.amount };
+        next = { ...allocation, disbursed: allocation.disbursed + delta.disbursed, workerMonths: allocation.workerMonths + delta.workerMonths, refunded: (allocation.refunded ?? 0) + e.data.amount };
         break;
       case 'FundsDisbursed':
       case 'FundsReleased': {
@@ -111,6 +121,7 @@ export const fundingProjection = defineProjection({
           workerMonths: totals.workerMonths + delta.workerMonths,
           allocationCount: totals.allocationCount + delta.allocations,
           doubleFundingRefused: totals.doubleFundingRefused + delta.refused,
+          refunded: (totals.refunded ?? 0) + delta.refunded,
           bySource: {
             ...totals.bySource,
             [e.data.fundingSource]: { allocated: source.allocated + delta.allocated, disbursed: source.disbursed + delta.disbursed },
@@ -123,5 +134,5 @@ export const fundingProjection = defineProjection({
 });
 
 function emptyTotals(id: string, regionCode: string, fiscalYear: number): FundingTotalsView {
-  return { id, regionCode, fiscalYear, allocated: 0, disbursed: 0, remaining: 0, workerMonths: 0, allocationCount: 0, doubleFundingRefused: 0, bySource: {} };
+  return { id, regionCode, fiscalYear, allocated: 0, disbursed: 0, remaining: 0, workerMonths: 0, allocationCount: 0, doubleFundingRefused: 0, refunded: 0, bySource: {} };
 }

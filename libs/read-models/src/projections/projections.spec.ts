@@ -111,9 +111,9 @@ describe('projections', () => {
 
   it('gives every ledger projection a name, a version and collections of its own', () => {
     expect(LEDGER_PROJECTIONS.map((p) => [p.name, p.version, p.collections])).toEqual([
-      ['funding', 1, ['allocations', 'fundingTotals']],
-      ['workers', 1, ['workers']],
-      ['coverage', 1, ['coverage', 'enrolment', 'workforce']],
+      ['funding', 2, ['allocations', 'fundingTotals']],
+      ['workers', 2, ['workers']],
+      ['coverage', 2, ['coverage', 'enrolment', 'workforce']],
       ['claims', 1, ['claims']],
     ]);
     expect(LEDGER_PROJECTIONS.flatMap((p) => p.collections).sort()).toEqual(Object.keys(READ_MODEL_SCHEMA).sort());

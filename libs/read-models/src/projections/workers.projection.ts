@@ -1,4 +1,4 @@
-import { ClaimEvent, lapsesFrom, maskNik, WorkerEvent } from '@app/domain';
+import { ClaimEvent, currentMembership, maskNik, MembershipFact, membershipTimeline, WorkerEvent } from '@app/domain';
 import type { Doc } from '../read-store.port';
 import { defineProjection, Recorded } from '../projection';
 
@@ -9,7 +9,7 @@ export interface WorkerView extends Doc {
   regionCode: string;
   occupation: string;
   sex: string;
-  /** ACTIVE or EXITED; LAPSED is derived at query time from `lapsesFrom`. */
+  /** ACTIVE or EXITED; LAPSED is derived at query time from the membership timeline (`facts`). */
   status: 'ACTIVE' | 'EXITED';
   enrolledOn: string;
   exitedOn: string | null;
@@ -19,8 +19,13 @@ export interface WorkerView extends Doc {
   sponsors: string[];
   paidPeriods: string[];
   lastPaidPeriod: string | null;
-  /** First period in which the worker counts as lapsed; '9999-12' while nothing was paid. */
+  /**
+   * First period in which the current membership counts as lapsed if nothing more is paid; '9999-12'
+   * when it cannot lapse. From the same timeline function as the decider's (membership.ts).
+   */
   lapsesFrom: string;
+  /** The membership timeline's facts (every membership), so a month's status is the decider's. */
+  facts: MembershipFact[];
   reactivatedOn: string | null;
   claims: Array<{ claimId: string; type: string; status: string; incidentDate: string; amount: number }>;
 }
@@ -29,8 +34,19 @@ export const NEVER = '9999-12';
 
 export const workersProjection = defineProjection({
   name: 'workers',
-  version: 1,
-  handles: ['WorkerEnrolled', 'WorkerDetailsCorrected', 'WorkerExited', 'WorkerReactivated', 'ContributionPaid', 'ClaimSubmitted', 'ClaimSettled', 'ClaimRejected'],
+  version: 2,
+  handles: [
+    'WorkerEnrolled',
+    'WorkerDetailsCorrected',
+    'WorkerExited',
+    'WorkerReactivated',
+    'ContributionPaid',
+    'ContributionRefunded',
+    'SponsorshipTransferred',
+    'ClaimSubmitted',
+    'ClaimSettled',
+    'ClaimRejected',
+  ],
   collections: ['workers'],
 
   keys: (e) => [{ collection: 'workers', id: e.data.workerId }],
@@ -46,7 +62,7 @@ export const workersProjection = defineProjection({
         next = current && applyClaim(current, e);
         break;
       default:
-        next = applyWorker(current, e);
+        next = withTimeline(applyWorker(current, e));
     }
     return next ? [{ collection: 'workers', id: workerId, doc: next }] : [];
   },
@@ -70,24 +86,33 @@ function applyWorker(w: WorkerView | undefined, e: Recorded<WorkerEvent>): Worke
         sponsors: w?.sponsors ?? [],
         paidPeriods: w?.paidPeriods ?? [],
         lastPaidPeriod: w?.lastPaidPeriod ?? null,
-        lapsesFrom: w?.lapsesFrom ?? NEVER,
+        lapsesFrom: NEVER,
+        facts: [...(w?.facts ?? []), { kind: 'ENROLLED', on: e.data.enrolledOn }],
         reactivatedOn: null,
         claims: w?.claims ?? [],
       };
     case 'WorkerDetailsCorrected':
       return w && { ...w, ...e.data.changes };
     case 'WorkerExited':
-      return w && { ...w, status: 'EXITED', exitedOn: e.data.exitedOn, exitReason: e.data.reason };
+      return w && { ...w, status: 'EXITED', exitedOn: e.data.exitedOn, exitReason: e.data.reason, facts: [...w.facts, { kind: 'EXITED', on: e.data.exitedOn, reason: e.data.reason }] };
     case 'WorkerReactivated':
-      // Re-activation restarts the clock: the worker counts as lapsed again 3 unpaid months after it.
-      return w && { ...w, reactivatedOn: e.data.reactivatedOn, lapsesFrom: lapsesFrom(e.data.reactivatedOn.slice(0, 7)) };
+      return w && { ...w, reactivatedOn: e.data.reactivatedOn, facts: [...w.facts, { kind: 'REACTIVATED', on: e.data.reactivatedOn }] };
     case 'ContributionPaid': {
       if (!w) return undefined;
       const paidPeriods = [...new Set([...w.paidPeriods, e.data.period])].sort();
-      const lastPaidPeriod = paidPeriods[paidPeriods.length - 1];
       const sponsors = w.sponsors.includes(e.data.allocationId) ? w.sponsors : [...w.sponsors, e.data.allocationId];
-      return { ...w, paidPeriods, lastPaidPeriod, sponsors, lapsesFrom: lapsesFrom(lastPaidPeriod) };
+      const fact: MembershipFact = { kind: 'PAID', period: e.data.period, paidOn: e.data.paidOn, allocationId: e.data.allocationId };
+      return { ...w, paidPeriods, lastPaidPeriod: paidPeriods[paidPeriods.length - 1], sponsors, facts: [...w.facts, fact] };
     }
+    case 'ContributionRefunded': {
+      if (!w) return undefined;
+      const paidPeriods = w.paidPeriods.filter((p) => p !== e.data.period);
+      return { ...w, paidPeriods, lastPaidPeriod: paidPeriods[paidPeriods.length - 1] ?? null, facts: [...w.facts, { kind: 'REFUNDED', period: e.data.period }] };
+    }
+    case 'SponsorshipTransferred':
+      return w && { ...w, allocationId: e.data.toAllocationId };
+    default:
+      return w;
   }
 }
 
@@ -97,4 +122,12 @@ function applyClaim(w: WorkerView, e: Recorded<ClaimEvent>): WorkerView {
   const status = e.type === 'ClaimSubmitted' ? 'SUBMITTED' : e.type === 'ClaimSettled' ? 'SETTLED' : 'REJECTED';
   const amount = e.type === 'ClaimSettled' ? e.data.amount : (previous?.amount ?? 0);
   return { ...w, claims: [...others, { claimId: e.data.claimId, type: e.data.type, status, incidentDate: e.data.incidentDate, amount }] };
+}
+
+/** The lapse month of the current membership's last run, from the one timeline function. */
+function withTimeline(w: WorkerView | undefined): WorkerView | undefined {
+  if (!w) return w;
+  const runs = currentMembership(membershipTimeline(w.facts))?.runs ?? [];
+  const lapsedOn = runs[runs.length - 1]?.lapsedOn;
+  return { ...w, lapsesFrom: lapsedOn ? lapsedOn.slice(0, 7) : NEVER };
 }
