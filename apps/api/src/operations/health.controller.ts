@@ -53,12 +53,13 @@ export class HealthController {
         return lag.lagSeconds > MAX_LAG_SECONDS ? session.down(details) : session.up(details);
       },
       async () => {
-        // The last verification of the ledger (at start-up and on POST /api/v1/audit/verify): down once tampering was found.
+        // The last verification of the ledger (at start-up and on POST /api/v1/audit/verify). A tampered ledger is
+        // reported here (ok: false, where and what) but keeps the service up: it must stay readable for auditors.
         const session = this.indicator.check('integrity');
         const v = this.audit.lastVerification();
         if (!v) return session.up({ verified: false });
         const details = { verified: true, ok: v.ok, verifiedAt: v.verifiedAt, checkedEvents: v.checkedEvents, firstMismatch: v.firstMismatch ?? null };
-        return v.ok ? session.up(details) : session.down(details);
+        return session.up(v.ok ? details : { ...details, message: 'the ledger failed verification: it was tampered with' });
       },
     ]);
   }
