@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { makeNik } from '@app/domain';
 import { SealerService, SIGNING_KEY_FILE } from '@app/ledger';
-import { startApp, TestApp } from '../support/app';
+import { startApp } from '../support/app';
 import { changeData, cli, copyLedger, insertForgedBefore, removeEvent, rewriteWithHashes, swapPositions } from '../support/tamper';
 
 /**

@@ -1,9 +1,13 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeNik } from '@app/domain';
-import { SealerService } from '@app/ledger';
+import { SealerService, SIGNING_KEY_FILE } from '@app/ledger';
 import {
+  canonicalJson,
+  generateSignerKey,
+  parseSignerKey,
+  verifierKeyOf,
   leafHash,
   openNote,
   parseCheckpoint,
@@ -13,6 +17,8 @@ import {
   verifyInclusion,
   verifyLedger,
 } from '@app/verifier';
+import { createApp } from '../../apps/api/src/app.factory';
+import { loadConfig } from '../../apps/api/src/config';
 import { startApp, TestApp } from '../support/app';
 import { cli } from '../support/tamper';
 
@@ -264,5 +270,59 @@ describe('audit over HTTP (embedded default)', () => {
         expect(r.stdout).toMatch(new RegExp(`^Usage: npm run cli -- ${command}`));
       }
     }, 120_000);
+  });
+
+  describe('a signed report checked offline with the CLI', () => {
+    it('verify-report accepts a report signed with the ledger key and refuses one changed after signing', async () => {
+      const out = join(dataDir, 'export-for-report.ndjson');
+      expect(cli(dataDir, ['export-ledger', '--out', out]).status).toBe(0);
+      const size = readFileSync(out, 'utf8').trim().split('\n').length;
+      const cp = await sealer().checkpointAt(size);
+      // The shape api.md gives reports; the figures are made up here (the reports are built elsewhere).
+      const unsigned = { regionCode: '53.03', regionName: 'Kabupaten Timor Tengah Utara', asOf: '2026-11-23T00:00:00.000Z', fiscalYear: 2025, period: '2025-12', position: cp.position, eventCount: size, treeSize: size, ledgerDigest: cp.rootHash, checkpoint: cp.note, coverage: { coverageRatio: 0.4375 }, funding: { allocated: 1_200_000 }, claims: { count: 0 } };
+      const signer = parseSignerKey(readFileSync(join(dataDir, SIGNING_KEY_FILE), 'utf8').trim());
+      const signature = signer.sign(Buffer.from(canonicalJson(unsigned, { allowFractions: true }), 'utf8')).toString('base64');
+      const file = join(dataDir, 'report.json');
+      writeFileSync(file, JSON.stringify({ ...unsigned, signature }));
+      const key = sealer().key.verifierKey;
+      const ok = cli(dataDir, ['verify-report', file, '--key', key, '--ledger', out]);
+      expect(ok.stdout).toMatch(/signature: OK/);
+      expect(ok.stdout).toMatch(/ledger digest from the export: OK/);
+      expect(ok.stdout).toMatch(/figures: NOT CHECKED/);
+      expect(ok.status).toBe(0);
+      writeFileSync(file, JSON.stringify({ ...unsigned, funding: { allocated: 9 }, signature }));
+      const changed = cli(dataDir, ['verify-report', file, '--key', key]);
+      expect(changed.stdout).toMatch(/signature: INVALID/);
+      expect(changed.status).toBe(1);
+      const otherKey = cli(dataDir, ['verify-report', file, '--key', verifierKeyOf(generateSignerKey('someone-else'))]);
+      expect(otherKey.status).toBe(1);
+    }, 120_000);
+  });
+
+  describe('the signing key', () => {
+    it('is kept in DATA_DIR, readable by its owner only', () => {
+      expect(statSync(join(dataDir, SIGNING_KEY_FILE)).mode & 0o777).toBe(0o600);
+    });
+
+    it('is required in production: start-up fails without LEDGER_SIGNING_KEY, and uses it when given', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'ledger-prod-'));
+      try {
+        const env = { NODE_ENV: 'production', JWT_SECRET: 's', DATA_DIR: dir, LOG_LEVEL: 'silent' };
+        await expect(createApp(loadConfig(env))).rejects.toThrow(/LEDGER_SIGNING_KEY must be set/);
+        const signingKey = generateSignerKey('jaminan-ledger/test-prod');
+        const app = await createApp(loadConfig({ ...env, LEDGER_SIGNING_KEY: signingKey }));
+        try {
+          await app.init();
+          const sealing = app.get(SealerService);
+          expect(sealing.key).toMatchObject({ origin: 'jaminan-ledger/test-prod', verifierKey: verifierKeyOf(signingKey), source: 'configuration' });
+          expect(parseCheckpoint(openNote((await sealing.sealNow()).note, verifierKeyOf(signingKey)).text).origin).toBe('jaminan-ledger/test-prod');
+        } finally {
+          await app.close();
+        }
+        await expect(createApp(loadConfig({ ...env, LEDGER_SIGNING_KEY: 'not a key' }))).rejects.toThrow(/LEDGER_SIGNING_KEY is not a signer key/);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
   });
 });

@@ -58,8 +58,8 @@ export class HealthController {
         const session = this.indicator.check('integrity');
         const v = this.audit.lastVerification();
         if (!v) return session.up({ verified: false });
-        const details = { verified: true, ok: v.ok, verifiedAt: v.verifiedAt, checkedEvents: v.checkedEvents, firstMismatch: v.firstMismatch ?? null };
-        return session.up(v.ok ? details : { ...details, message: 'the ledger failed verification: it was tampered with' });
+        const message = v.ok ? 'the ledger verified' : 'the ledger failed verification: it was tampered with';
+        return session.up({ verified: true, ok: v.ok, message, verifiedAt: v.verifiedAt, checkedEvents: v.checkedEvents, firstMismatch: v.firstMismatch ?? null });
       },
     ]);
   }
