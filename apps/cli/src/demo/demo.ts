@@ -8,7 +8,6 @@ import { EVENT_STORE, EventStore } from '@app/event-store';
 import {
   AllocateFundingCommand,
   BatchAnswer,
-  ChangeWorkerCommand,
   ClaimsAnswer,
   CommandContext,
   commandContext,
@@ -21,13 +20,16 @@ import {
   FundingAnswer,
   GetCoverageQuery,
   GetFundingQuery,
+  GetWorkerQuery,
   LedgerConfig,
   ListClaimsQuery,
   PayContributionsCommand,
   ProjectionService,
   Role,
   SubmitClaimCommand,
+  TransferSponsorshipCommand,
 } from '@app/ledger';
+import type { WorkerView } from '@app/read-models';
 import { NTB, NTT_2025, NTT_2026, NTT_CLAIMS, NTT_INFORMAL_WORKFORCE, TTU, TTU_ALSO_OFFERED_TO_PROVINCE, TTU_DANA_DESA, WORKER_MONTH } from './public-figures';
 import { PeopleFactory, villagesOf } from './people';
 
@@ -67,6 +69,8 @@ class Demo {
   private readonly allocations: Record<string, string> = {};
   /** DOUBLE_FUNDING skips the batches answered, to check against the audit findings the ledger kept. */
   private doubleFunding = 0;
+  private readonly deceased: string[] = [];
+  private readonly transferred = { ntt: 0, ttu: 0 };
 
   constructor(
     private readonly app: INestApplicationContext,
@@ -104,8 +108,16 @@ class Demo {
     return ids;
   }
 
+  /** Each month is paid on the 10th; NTT's launch month once its workers are enrolled (21 July). */
   private pay(allocationId: string, period: string, workerIds?: string[]): Promise<BatchAnswer> {
-    return this.commands.execute(new PayContributionsCommand({ allocationId, period, paidOn: `${period}-10`, workerIds }, this.actor('operator')));
+    const paidOn = period === '2025-07' ? '2025-07-25' : `${period}-10`;
+    return this.commands.execute(new PayContributionsCommand({ allocationId, period, paidOn, workerIds }, this.actor('operator')));
+  }
+
+  /** Rule 13: a new budget year's allocation takes over a cohort in one command. */
+  private async transfer(toAllocation: string, workerIds: string[], effectivePeriod: string): Promise<number> {
+    const { workerCount } = await this.commands.execute(new TransferSponsorshipCommand({ allocationId: toAllocation, workerIds, effectivePeriod }, this.actor('operator')));
+    return workerCount;
   }
 
   async load(): Promise<void> {
@@ -155,12 +167,17 @@ class Demo {
       // The NTT claims (incidents August to November) are settled in December 2025, before its batch.
       if (month === '2025-12') await this.loadClaims();
       const y2025 = month < '2026-01';
-      await this.pay(this.allocations[y2025 ? 'ttu2025' : 'ttu2026'], month, y2025 ? undefined : this.ids.ttu);
+      if (month === '2026-01') {
+        // The 2026 budget lines take over their cohorts: TTU's whole cohort, and 50,000 of NTT's (the deceased stay behind).
+        this.transferred.ttu = await this.transfer(this.allocations.ttu2026, this.ids.ttu, month);
+        this.transferred.ntt = await this.transfer(this.allocations.ntt2026, this.ids.ntt.slice(0, this.n(NTT_2026.workers)), month);
+      }
+      await this.pay(this.allocations[y2025 ? 'ttu2025' : 'ttu2026'], month);
       if (y2025) {
         await this.pay(this.allocations.ntt2025, month);
         for (const village of ttuDesa) await this.pay(this.allocations[`desa-${village}`], month);
       } else {
-        await this.pay(this.allocations.ntt2026, month, this.ids.ntt.slice(0, this.n(NTT_2026.workers)));
+        await this.pay(this.allocations.ntt2026, month);
       }
       // The province's batch offered some TTU workers whom the regency had already paid.
       const offered = await this.pay(this.allocations[y2025 ? 'ntt2025' : 'ntt2026'], month, ttuOffered);
@@ -177,12 +194,13 @@ class Demo {
     let i = 0;
     const claim = async (type: 'JKK' | 'JKM', benefits: Array<{ kind: never; amount: number }>, deceased: boolean) => {
       const workerId = claimants[i];
+      if (deceased) this.deceased.push(workerId);
       const incidentDate = incident(i++);
       const { claimId } = await this.commands.execute(
         new SubmitClaimCommand({ workerId, claimType: type, incidentDate, description: deceased ? 'meninggal dunia' : 'kecelakaan kerja', submittedOn: '2025-12-01' }, this.actor('operator')),
       );
+      // Settling a death exits the worker as DECEASED on the incident date and refunds the months paid after it.
       await this.commands.execute(new DecideClaimCommand({ type: 'SettleClaim', claimId, settledOn: '2025-12-15', benefits, paymentReference: `BPJSTK-NTT-2025-${String(i).padStart(4, '0')}` }, this.actor('operator')));
-      if (deceased) await this.commands.execute(new ChangeWorkerCommand({ type: 'ExitWorker', workerId, reason: 'DECEASED', effectiveDate: incidentDate }, this.actor('operator')));
       bar.increment();
     };
     const jkm = [
@@ -192,7 +210,7 @@ class Demo {
     ] as Array<{ kind: never; amount: number }>;
     for (let k = 0; k < NTT_CLAIMS.jkmDeaths; k++) await claim('JKM', jkm, true);
     for (const death of NTT_CLAIMS.jkkDeaths) {
-      const benefits = [{ kind: 'JKK_DEATH', amount: 48_000_000 }, { kind: 'JKK_FUNERAL', amount: 10_000_000 }, ...death.scholarships.map((amount) => ({ kind: 'SCHOLARSHIP', amount }))];
+      const benefits = [{ kind: 'JKK_DEATH', amount: 48_000_000 }, { kind: 'JKK_PERIODIC', amount: 12_000_000 }, { kind: 'JKK_FUNERAL', amount: 10_000_000 }, ...death.scholarships.map((amount) => ({ kind: 'SCHOLARSHIP', amount }))];
       await claim('JKK', benefits as Array<{ kind: never; amount: number }>, true);
     }
     for (let k = 0; k < NTT_CLAIMS.jkkInjuries.count; k++) await claim('JKK', [{ kind: 'JKK_MEDICAL', amount: NTT_CLAIMS.jkkInjuries.medical }] as Array<{ kind: never; amount: number }>, false);
@@ -227,11 +245,18 @@ class Demo {
     checks.push({ question: 'TTU 2026 allocation, a year of its workers', expected: formatRupiah(this.n(TTU.workers) * WORKER_MONTH * 12), actual: formatRupiah(ttuApbd(ttu2026).allocated) });
 
     const ntb = (await this.queries.execute(new GetCoverageQuery('52', NTB.period))) as CoverageFigures & { children: CoverageFigures[] };
-    console.log(`3. NTB's regencies side by side, ${NTB.period}:`);
-    for (const child of ntb.children) console.log(`   ${child.regionName.padEnd(32)} ${child.coveredWorkers.toLocaleString('en-US').padStart(7)} covered`);
+    const ntbFunding = (await this.queries.execute(new GetFundingQuery('52', 2025))) as FundingAnswer;
+    console.log(`3. NTB's regencies side by side, ${NTB.period}: by residence (where the covered workers live) and by payer (whose budget pays)`);
+    console.log(`   ${'region'.padEnd(32)} ${'by residence'.padStart(12)} ${'by payer'.padStart(10)}`);
+    const paidBy = (code: string) => ntbFunding.allocations.filter((a) => a.regionCode === code).reduce((n, a) => n + a.workerMonths, 0);
+    console.log(`   ${'Provinsi NTB (its own budget)'.padEnd(32)} ${''.padStart(12)} ${paidBy('52').toLocaleString('en-US').padStart(10)}`);
+    for (const child of ntb.children) {
+      console.log(`   ${child.regionName.padEnd(32)} ${child.coveredWorkers.toLocaleString('en-US').padStart(12)} ${paidBy(child.regionCode).toLocaleString('en-US').padStart(10)}`);
+    }
     console.log(`   ${'NTB total'.padEnd(32)} ${ntb.coveredWorkers.toLocaleString('en-US').padStart(7)} covered (${(ntb.byFundingSource.APBD_PROVINSI ?? 0).toLocaleString('en-US')} paid by the province): ${pct(ntb.coverageRatio)} of ${NTB.poorResidents.toLocaleString('en-US')} poor residents\n`);
     checks.push({ question: 'NTB covered workers, June 2025', expected: NTB.payers.reduce((n, p) => n + this.n(p.workers), 0), actual: ntb.coveredWorkers });
-    checks.push({ question: 'Kota Mataram pays for nobody', expected: 0, actual: ntb.children.find((c) => c.regionCode === '52.71')?.byFundingSource.APBD_KABUPATEN_KOTA ?? 0 });
+    checks.push({ question: 'Kota Mataram pays for nobody (by payer)', expected: 0, actual: paidBy('52.71') });
+    checks.push({ question: 'NTB workers paid by the province, June 2025', expected: this.n(13_000), actual: paidBy('52') });
 
     const claims = (await this.queries.execute(new ListClaimsQuery('53', { to: '2025-12-31', status: 'SETTLED' }, 1, 5))) as ClaimsAnswer;
     console.log('4. What JKK and JKM benefits were paid in NTT by December 2025?');
@@ -243,10 +268,26 @@ class Demo {
     console.log('5. How is NTT funding 2026?');
     console.log(`   ${formatRupiah(province2026.amount)} allocated by the province for ${province2026.targetWorkers?.toLocaleString('en-US')} workers × Rp16,800 × 12; ${formatRupiah(province2026.disbursed)} disbursed so far (${province2026.workerMonths.toLocaleString('en-US')} worker-months)`);
     const ntt2025 = (await this.queries.execute(new GetFundingQuery('53', 2025))) as FundingAnswer;
+    const province2025 = ntt2025.allocations.find((a) => a.fundingSource === 'APBD_PROVINSI')!;
+    console.log(`   2025: ${formatRupiah(province2025.amount)} budgeted by the province, ${formatRupiah(province2025.disbursed)} spent (${province2025.workerMonths.toLocaleString('en-US')} worker-months; ${formatRupiah(province2025.refunded)} refunded for months paid after a death), ${formatRupiah(province2025.remaining)} left`);
+    console.log(`   2026: ${this.transferred.ntt.toLocaleString('en-US')} workers moved to the 2026 budget line by one sponsorship transfer (TTU: ${this.transferred.ttu.toLocaleString('en-US')})`);
     const refused = ntt2025.doubleFundingRefused + ntt2026.doubleFundingRefused;
     console.log(`   double funding refused and kept as audit findings: ${refused.toLocaleString('en-US')} worker-months the province offered to pay for TTU workers the regency had already paid\n`);
     checks.push({ question: 'double funding refused (audit findings) = DOUBLE_FUNDING skips answered', expected: this.doubleFunding, actual: refused });
     checks.push({ question: 'NTT 2026 provincial allocation', expected: formatRupiah(Math.round(NTT_2026.workers * s) * WORKER_MONTH * 12), actual: formatRupiah(province2026.amount) });
+    checks.push({ question: 'NTT 2025 provincial budget (Rp10.8 billion at scale 1)', expected: formatRupiah(Math.round(NTT_2025.budget * s)), actual: formatRupiah(province2025.amount) });
+    const paid2026 = NTT_2026.months.filter((m) => m <= currentPeriod()).length;
+    checks.push({ question: 'NTT 2026: the transferred cohort is paid every month of 2026 so far', expected: this.transferred.ntt * paid2026, actual: province2026.workerMonths });
+
+    // Rule 10: no premium stays paid for a month after a worker's death.
+    let afterExit = 0;
+    for (const workerId of this.deceased) {
+      const w = (await this.queries.execute(new GetWorkerQuery(workerId))) as WorkerView | undefined;
+      afterExit += (w?.paidPeriods ?? []).filter((p) => w?.exitedOn && p > w.exitedOn.slice(0, 7)).length;
+    }
+    console.log(`6. Deaths: ${this.deceased.length} workers exited as DECEASED by their settled claims; premiums left for months after a death: ${afterExit}\n`);
+    checks.push({ question: 'contributions left for months after a death', expected: 0, actual: afterExit });
+    checks.push({ question: 'workers exited as DECEASED by their claims', expected: NTT_CLAIMS.jkmDeaths + NTT_CLAIMS.jkkDeaths.length, actual: this.deceased.length });
 
     let ok = true;
     console.log('Checks against the loaded figures:');
