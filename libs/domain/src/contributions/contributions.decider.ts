@@ -1,5 +1,5 @@
 import { contains } from '../reference/regions';
-import { contributionFor, RELIEF_PAID_UP_TO, TariffEligibility } from '../reference/tariffs';
+import { contributionFor, RELIEF_PAID_UP_TO, TariffEligibility, tariffOn } from '../reference/tariffs';
 import { addMonths, periodOf } from '../shared/calendar';
 import { Decider } from '../shared/decider';
 import { PayContributions } from './contributions.commands';
@@ -51,7 +51,9 @@ export function decideContributionBatch(command: PayContributions, allocation: A
   if (new Set(command.workerIds).size !== command.workerIds.length) throw new Conflict('a worker is named twice in the batch');
   assertNotFuture('paidOn', command.paidOn, command.today);
   assertPayable(allocation, command.period, command.paidOn);
-  contributionFor(command.period); // a period with no tariff is refused for the whole batch (422)
+  // A period with no tariff is refused for the whole batch (422); only the PP 49/2020 months depend on the worker.
+  const flat = contributionFor(command.period);
+  const perWorker = tariffOn(command.period)?.discountOf !== undefined;
 
   const skipped: BatchDecision['skipped'] = [];
   const contributions: ContributionPaid[] = [];
@@ -71,7 +73,7 @@ export function decideContributionBatch(command: PayContributions, allocation: A
       skipped.push({ workerId, reason: 'NOT_ACTIVE_IN_PERIOD', detail: decision.message });
       continue;
     }
-    const tariff = contributionFor(command.period, eligibilityOf(timeline, command.period));
+    const tariff = perWorker ? contributionFor(command.period, eligibilityOf(timeline, command.period)) : flat;
     contributions.push({
       type: 'ContributionPaid',
       data: {
@@ -133,7 +135,21 @@ export const contributionsDecider: Decider<PayContributions, BatchState, BatchEv
     return state;
   },
   decide(command, state) {
-    const d = decideContributionBatch(command, state.allocation, state.workers);
+    const d = batchDecisionOf(command, state);
     return [...d.allocationEvents, ...d.contributions];
   },
 };
+
+const decisions = new WeakMap<BatchState, { command: PayContributions; decision: BatchDecision }>();
+
+/**
+ * The whole decision on a batch, with who was skipped and why (which the events do not say). Pure; a
+ * decision taken on the same state object is remembered, so the answer does not decide twice.
+ */
+export function batchDecisionOf(command: PayContributions, state: BatchState): BatchDecision {
+  const known = decisions.get(state);
+  if (known && known.command === command) return known.decision;
+  const decision = decideContributionBatch(command, state.allocation, state.workers);
+  decisions.set(state, { command, decision });
+  return decision;
+}

@@ -33,8 +33,19 @@ export function dueDateRuleFor(period: string): DueDateRule {
   return DUE_DATE_RULES.find((r) => period >= r.from && (r.to === undefined || period <= r.to))!;
 }
 
+const dueDates = new Map<string, string>();
+
 /** The last day (YYYY-MM-DD) on which the contribution for `period` is paid on time. */
 export function dueDateOf(period: string): string {
+  let due = dueDates.get(period);
+  if (due === undefined) {
+    due = computeDueDate(period);
+    if (dueDates.size < 100_000) dueDates.set(period, due);
+  }
+  return due;
+}
+
+function computeDueDate(period: string): string {
   const rule = dueDateRuleFor(period);
   const next = addMonths(period, 1);
   const [y, m] = next.split('-').map(Number);

@@ -62,9 +62,14 @@ export class NoTariffError extends RuleViolation {
 }
 
 /** The tariff in force for a period, or undefined (before July 2015). Throws InvalidInput (400) for a malformed period. */
+const inForce = new Map<string, Tariff | undefined>();
+
 export function tariffOn(period: string): Tariff | undefined {
+  if (inForce.has(period)) return inForce.get(period);
   if (typeof period !== 'string' || !isPeriod(period)) throw new InvalidInput([{ field: 'period', message: 'must be a month YYYY-MM' }]);
-  return TARIFFS.find((t) => period >= t.from && (t.to === undefined || period <= t.to));
+  const tariff = TARIFFS.find((t) => period >= t.from && (t.to === undefined || period <= t.to));
+  if (inForce.size < 10_000) inForce.set(period, tariff);
+  return tariff;
 }
 
 /**

@@ -29,10 +29,19 @@ export function yearOf(dateOrPeriod: string): number {
   return Number(dateOrPeriod.slice(0, 4));
 }
 
+/** Periods shifted by a few months, remembered: batches of a national cohort ask the same ones millions of times. */
+const shifted = new Map<string, string>();
+
 export function addMonths(period: string, months: number): string {
-  const [y, m] = period.split('-').map(Number);
-  const index = y * 12 + (m - 1) + months;
-  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
+  const key = `${period}|${months}`;
+  let answer = shifted.get(key);
+  if (answer === undefined) {
+    const [y, m] = period.split('-').map(Number);
+    const index = y * 12 + (m - 1) + months;
+    answer = `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
+    if (shifted.size < 100_000) shifted.set(key, answer);
+  }
+  return answer;
 }
 
 /** Whole months from `from` to `to` (negative when `to` is earlier). */

@@ -162,9 +162,16 @@ function runIndexOf(m: Membership, period: string): number {
   return index;
 }
 
+const nextDays = new Map<string, string>();
+
 function dayAfter(date: string): string {
-  const [y, m, d] = date.split('-').map(Number);
-  return new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
+  let next = nextDays.get(date);
+  if (next === undefined) {
+    const [y, m, d] = date.split('-').map(Number);
+    next = new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
+    if (nextDays.size < 100_000) nextDays.set(date, next);
+  }
+  return next;
 }
 
 // ---- queries -------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import {
   allocationStream,
   contributionsDecider,
-  decideContributionBatch,
+  batchDecisionOf,
   fundingDecider,
   NotFound,
   PayContributions,
@@ -18,6 +18,7 @@ import { CommandContext, idFor } from '../command-seam/command-context';
 import { CommandSeam, LedgerUnavailableError } from '../command-seam/command-seam';
 import { ProjectionService } from '../infrastructure/projection.service';
 import { todayIn } from '../clock';
+import { countReasons } from '../workers/sponsorships.handlers';
 import { BatchAnswer, PayContributionsCommand } from './contributions.commands';
 
 /**
@@ -59,11 +60,11 @@ export class PayContributionsHandler implements ICommandHandler<PayContributions
       command,
       context,
     );
-    // The decision again, pure and on the same state, for what the events do not say: who was skipped and why.
-    const { workerCount, amount, skipped } = decideContributionBatch(command, outcome.state.allocation, outcome.state.workers);
+    // What the events do not say (who was skipped and why), from the decision the seam had taken on this state.
+    const { workerCount, amount, skipped } = batchDecisionOf(command, outcome.state);
     const answer = { batchId: command.batchId, period: command.period, workerCount, amount, skipped, position: outcome.position };
-    if (outcome.notWritten.length === 0) return answer;
-    return this.releaseUnwritten(answer, command, outcome.notWritten.map((w) => w.streamName), context);
+    const final = outcome.notWritten.length === 0 ? answer : await this.releaseUnwritten(answer, command, outcome.notWritten.map((w) => w.streamName), context);
+    return final.workerCount > 0 ? final : { ...final, detail: whyNobodyWasPaid(command, input.workerIds === undefined, final.skipped) };
   }
 
   /** Only on a store without multi-stream transactions: release what the workers that changed meanwhile would have cost. */
@@ -102,4 +103,10 @@ export class PayContributionsHandler implements ICommandHandler<PayContributions
     const page = await (await this.reads.active()).find('workers', { filter: { allocationId, status: 'ACTIVE' } });
     return page.items.map((w) => w.id);
   }
+}
+
+/** api.md: a batch that pays nobody says why. */
+function whyNobodyWasPaid(command: PayContributions, byDefault: boolean, skipped: BatchAnswer['skipped']): string {
+  if (skipped.length === 0) return byDefault ? `no active worker is sponsored by allocation ${command.allocationId}` : 'no worker was named';
+  return `every ${byDefault ? 'sponsored' : 'named'} worker was skipped: ${countReasons(skipped)}`;
 }
