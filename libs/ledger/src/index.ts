@@ -10,6 +10,7 @@ export * from './infrastructure/projection.service';
 export * from './funding/funding.commands';
 export * from './funding/funding.queries';
 export * from './workers/workers.commands';
+export type { SponsorshipTransferAnswer } from './workers/sponsorships.handlers';
 export * from './workers/workers.queries';
 export * from './contributions/contributions.commands';
 export * from './claims/claims.commands';

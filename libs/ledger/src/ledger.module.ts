@@ -17,6 +17,7 @@ import { openRawEventStore, openReadStore } from './infrastructure/stores';
 import { LEDGER_UPCASTERS } from './upcasters';
 import { WorkerIds } from './infrastructure/worker-ids';
 import { ChangeWorkerHandler, EnrolWorkerHandler } from './workers/workers.handlers';
+import { TransferSponsorshipHandler } from './workers/sponsorships.handlers';
 import { GetWorkerHandler, ListWorkersHandler } from './workers/workers.queries';
 import { EstimateWorkforceHandler } from './workforce/workforce.handlers';
 
@@ -25,6 +26,7 @@ const COMMAND_HANDLERS = [
   ReviseFundingHandler,
   EnrolWorkerHandler,
   ChangeWorkerHandler,
+  TransferSponsorshipHandler,
   PayContributionsHandler,
   SubmitClaimHandler,
   DecideClaimHandler,

@@ -7,8 +7,10 @@ export interface BatchAnswer {
   period: string;
   workerCount: number;
   amount: number;
-  skipped: Array<{ workerId: string; reason: SkipReason }>;
+  skipped: Array<{ workerId: string; reason: SkipReason; detail?: string }>;
   position: string;
+  /** Only when the batch pays nobody: why (no sponsored worker, or how many were skipped for which reason). */
+  detail?: string;
 }
 
 /** One month's contributions from an allocation: for the named workers, or every active worker it sponsors. */

@@ -63,7 +63,8 @@ export class PayContributionsHandler implements ICommandHandler<PayContributions
     // What the events do not say (who was skipped and why), from the decision the seam had taken on this state.
     const { workerCount, amount, skipped } = batchDecisionOf(command, outcome.state);
     const answer = { batchId: command.batchId, period: command.period, workerCount, amount, skipped, position: outcome.position };
-    const final = outcome.notWritten.length === 0 ? answer : await this.releaseUnwritten(answer, command, outcome.notWritten.map((w) => w.streamName), context);
+    const unwritten = outcome.notWritten.map((w) => w.streamName);
+    const final = unwritten.length === 0 ? answer : await this.releaseUnwritten(answer, command, unwritten, context);
     return final.workerCount > 0 ? final : { ...final, detail: whyNobodyWasPaid(command, input.workerIds === undefined, final.skipped) };
   }
 
@@ -107,6 +108,6 @@ export class PayContributionsHandler implements ICommandHandler<PayContributions
 
 /** api.md: a batch that pays nobody says why. */
 function whyNobodyWasPaid(command: PayContributions, byDefault: boolean, skipped: BatchAnswer['skipped']): string {
-  if (skipped.length === 0) return byDefault ? `no active worker is sponsored by allocation ${command.allocationId}` : 'no worker was named';
-  return `every ${byDefault ? 'sponsored' : 'named'} worker was skipped: ${countReasons(skipped)}`;
+  if (skipped.length > 0) return `every ${byDefault ? 'sponsored' : 'named'} worker was skipped: ${countReasons(skipped)}`;
+  return byDefault ? `no active worker is sponsored by allocation ${command.allocationId}` : 'no worker was named';
 }
