@@ -82,6 +82,7 @@ export function decideClaim(command: ClaimCommand, claim: ClaimState, worker: Wo
     isTotalPermanentDisability: false,
     paidMonthsBeforeIncident: paidMonthsBefore(timeline, claim.incidentDate),
     lines: command.benefits,
+    settledOn: command.settledOn,
   });
   if (problems.length) {
     throw new RuleViolation(

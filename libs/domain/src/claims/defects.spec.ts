@@ -315,11 +315,11 @@ describe('issue 7 defects: the 36 paid months of a JKM scholarship', () => {
       .thenFails(RuleViolation, /the worker has 35/);
   });
 
-  // Production bug (reported): benefits.ts says a scholarship under the Permenaker 5/2021 table is paid
+  // A defect this test found, fixed since: benefits.ts says a scholarship under the Permenaker 5/2021 table is paid
   // from 2021-04-01 (`paidFrom`), "a settlement dated before it cannot carry a scholarship", and
   // checkBenefitLines checks it when given `settledOn`; but claims.decider.ts calls checkBenefitLines
   // without `settledOn`, so a 2020 settlement carrying a Permenaker 5/2021 scholarship is accepted.
-  it.failing('a scholarship for a 2020 death settled in 2020, before the Permenaker 5/2021 amounts were paid (2021-04-01), is refused (422)', () => {
+  it('a scholarship for a 2020 death settled in 2020, before the Permenaker 5/2021 amounts were paid (2021-04-01), is refused (422)', () => {
     spec
       .given([allocation(), enrolled('2017-06-01'), ...paidMonths('2017-06', 37), ...submitted('c1', 'JKM', '2020-06-15')])
       .when(settle('c1', [...JKM_42M, { kind: 'SCHOLARSHIP', amount: 12_000_000 }], '2020-07-01', '2020-07-01'))

@@ -149,7 +149,7 @@ describe('issue 7 defects: a lapsed membership is re-activated, never back-paid'
 });
 
 describe('found by the property test (test/property/timeline.property.spec.ts)', () => {
-  // Production bug (reported): `mayPay` (workers/membership.ts) limits arrears only against the paid
+  // A defect this test found, fixed since: `mayPay` (workers/membership.ts) limits arrears only against the paid
   // months BEFORE the period paid. Enrolled in October 2024, the worker pays October and November 2025
   // on time (a run cannot lapse before its first payment); May 2025 is then paid on 27 November 2025
   // and accepted (no earlier paid month, so no arrears limit). The timeline now sees May paid and June
@@ -157,7 +157,7 @@ describe('found by the property test (test/property/timeline.property.spec.ts)',
   // payment lapses the worker by itself, November (paid on time) becomes a LAPSED month, and an
   // accident on 28 November is not covered. Either the payment must be refused (more than 3 months of
   // arrears before the next paid month) or it must not start a lapse.
-  it.failing('a payment the decider accepts never lapses the worker by itself: May paid late behind October and November', () => {
+  it('a payment the decider accepts never lapses the worker by itself: May paid late behind October and November', () => {
     const given: BatchEvent[] = [allocation('a-2025', 2025, '2025-01-01'), enrolled('2024-10-02', 'a-2024'), paid('2025-10', '2025-10-23', 'a-2025'), paid('2025-11', '2025-11-16', 'a-2025')];
     const before = foldBatch(given).workers.get('w1')!;
     expect([workerStatusIn(before, '2025-11'), workerStatusIn(before, '2025-12')]).toEqual(['ACTIVE', 'ACTIVE']);

@@ -256,6 +256,15 @@ export function mayPay(timeline: MembershipTimeline, period: string, paidOn: str
       `${period} is more than ${LAPSE_AFTER_UNPAID_MONTHS} months after the last paid month ${last}${run.reactivation && !earlier.length ? ' (the re-activation)' : ''}: the months ${addMonths(last, 1)} to ${addMonths(period, -1)} come first`,
     );
   }
+  // A month paid behind later paid months must not leave more than 3 unpaid months before the next one:
+  // that payment would lapse the membership by itself.
+  const next = paidPeriodsOf(m).find((p) => runIndexOf(m, p.period) === index && p.period > period);
+  if (next && monthsBetween(period, next.period) > LAPSE_AFTER_UNPAID_MONTHS) {
+    return refuse(
+      'ARREARS_LIMIT',
+      `${period} is more than ${LAPSE_AFTER_UNPAID_MONTHS} months before the next paid month ${next.period}: paying it alone would leave ${addMonths(period, 1)} to ${addMonths(next.period, -1)} unpaid after a paid month`,
+    );
+  }
   const dueDate = dueDateOf(period);
   const late = paidOn > dueDate;
   return { allowed: true, late, dueDate, findings: late ? ['LATE_PAYMENT'] : [] };

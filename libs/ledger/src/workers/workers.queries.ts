@@ -29,9 +29,9 @@ export interface WorkerAnswer {
  * function the decider answers with (LAPSED is a matter of time passing, never stored).
  */
 export function statusOfView(w: WorkerView, period: string): WorkerStatus {
-  if (w.status === 'EXITED') return 'EXITED';
   const status = statusIn(membershipTimeline(w.facts ?? []), period);
-  return status === 'LAPSED' ? 'LAPSED' : 'ACTIVE';
+  // Before the first enrolment a worker is no member: shown as EXITED (the API knows no NEW).
+  return status === 'NEW' ? 'EXITED' : status;
 }
 
 export function toWorkerAnswer(w: WorkerView, period = currentPeriod(new Date(), w.regionCode)): WorkerAnswer {
