@@ -19,6 +19,11 @@ export interface LedgerConfig {
   signingKey?: string;
   /** Production (EventStoreDB, MongoDB or NODE_ENV=production): start-up fails without signingKey. */
   requireSigningKey?: boolean;
+  /**
+   * MASTER_KEY: 32 bytes (base64 or hex) wrapping every worker's data key (personal data at rest);
+   * unset = a key file in dataDir (embedded only). Production (as for the signing key) requires it.
+   */
+  masterKey?: string;
 }
 
 export function loadLedgerConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
@@ -33,6 +38,7 @@ export function loadLedgerConfig(env: NodeJS.ProcessEnv = process.env): LedgerCo
     runProjector: (env.RUN_PROJECTOR ?? 'true') !== 'false',
     connectTimeoutMs: Number(env.CONNECT_TIMEOUT_MS ?? 10_000),
     signingKey: env.LEDGER_SIGNING_KEY || undefined,
+    masterKey: env.MASTER_KEY || undefined,
     requireSigningKey: !!(env.EVENTSTORE_URL || env.MONGO_URL || env.NODE_ENV === 'production'),
   };
 }
