@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { JwtAuthGuard } from './auth/jwt-auth.guard';
 import { LedgerModule } from '@app/ledger';
 import { APP_CONFIG, AppConfig } from './config';
+import { AdminModule } from './admin/admin.module';
 import { AuditModule } from './audit/audit.module';
 import { ClaimsModule } from './claims/claims.module';
 import { ContributionsModule } from './contributions/contributions.module';
@@ -43,6 +44,7 @@ export class AppModule {
         ClaimsModule,
         CoverageModule,
         AuditModule,
+        AdminModule,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { isKnownRegion } from '@app/domain';
 import { LEDGER_PROJECTIONS, rebuildReadModels } from '@app/read-models';
-import { loadLedgerConfig, mintToken, openEventStore, openReadStore, Role, ROLES } from '@app/ledger';
+import { checkProjections, describeDifference, loadLedgerConfig, mintToken, openEventStore, openReadStore, Role, ROLES } from '@app/ledger';
 import { runDemo } from './demo/demo';
 import { AUDIT_COMMANDS, AUDIT_USAGE, runAuditCommand } from './audit/audit-commands';
 
@@ -16,12 +16,19 @@ Commands:
   demo [--scale 1] [--reset]
       Load the public figures (NTT 2025/2026, TTU, NTB, NTT claims) through the command handlers and
       print what the read models answer. --scale 0.1 loads a tenth of the workers.
-${AUDIT_USAGE}
+${AUDIT_USAGE}  verify --projections [--json]
+      verify, then replay the ledger in memory with every projection and compare the result with the
+      live read models (the active generation) document by document; exits 1 naming the first
+      documents that differ.
 The audit commands (verify … verify-report) take --help.
 `;
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
+  if (command === 'verify' && rest.includes('--projections')) {
+    process.exitCode = await verifyWithProjections(rest.filter((a) => a !== '--projections'));
+    return;
+  }
   if (AUDIT_COMMANDS.includes(command)) {
     process.exitCode = await runAuditCommand(command, rest);
     return;
@@ -70,6 +77,37 @@ async function main(argv: string[]): Promise<void> {
     default:
       console.log(USAGE);
       if (command && command !== 'help') process.exitCode = 2;
+  }
+}
+
+/**
+ * `verify --projections`: the ledger's verification (as plain `verify`), then every projection
+ * replayed in memory up to its checkpoint in the live read models and compared with them, document by
+ * document. Exit code: the worse of the two.
+ */
+async function verifyWithProjections(rest: string[]): Promise<number> {
+  const ledgerCode = await runAuditCommand('verify', rest);
+  if (ledgerCode === 2) return 2;
+  const json = rest.includes('--json');
+  const config = loadLedgerConfig();
+  const events = await openEventStore(config);
+  const reads = await openReadStore(config);
+  try {
+    const result = await checkProjections(events, () => reads.active(), LEDGER_PROJECTIONS);
+    if (json) console.log(JSON.stringify(result, null, 2));
+    else {
+      console.log(`projections: ${result.ok ? 'OK' : 'MISMATCH'}: generation ${result.generation}, ${result.eventsReplayed} events replayed in memory`);
+      for (const p of result.projections) {
+        const state = p.notBuilt ? 'not built (no checkpoint of this version)' : `${p.documents} documents up to ${p.checkpoint}, ${p.differences} differ`;
+        console.log(`  ${p.projection} v${p.version}: ${state}`);
+      }
+      if (result.differences.length > 0) console.log('first differences:');
+      for (const d of result.differences) console.log(`  ${describeDifference(d)}`);
+    }
+    return Math.max(ledgerCode, result.ok ? 0 : 1);
+  } finally {
+    await events.close();
+    await reads.close();
   }
 }
 

@@ -21,3 +21,5 @@ export * from './ledger.context';
 export * from './access/roles';
 export * from './access/tokens';
 export * from './audit';
+export * from './findings';
+export * from './jobs';

@@ -4,6 +4,9 @@ import { EVENT_STORE, EventStore, withUpcasting } from '@app/event-store';
 import { READ_STORE, ReadStore } from '@app/read-models';
 import { DecideClaimHandler, SubmitClaimHandler } from './claims/claims.handlers';
 import { ListClaimsHandler } from './claims/claims.queries';
+import { ListFindingsHandler } from './findings/findings.queries';
+import { JobService } from './jobs/job.service';
+import { RebuildService } from './jobs/rebuild.service';
 import { CommandSeam } from './command-seam/command-seam';
 import { LEDGER_CONFIG, LedgerConfig } from './config';
 import { PayContributionsHandler } from './contributions/contributions.handlers';
@@ -32,7 +35,7 @@ const COMMAND_HANDLERS = [
   DecideClaimHandler,
   EstimateWorkforceHandler,
 ];
-const QUERY_HANDLERS = [GetFundingHandler, GetWorkerHandler, ListWorkersHandler, ListClaimsHandler, GetCoverageHandler];
+const QUERY_HANDLERS = [GetFundingHandler, GetWorkerHandler, ListWorkersHandler, ListClaimsHandler, GetCoverageHandler, ListFindingsHandler];
 
 /**
  * The application layer as one module: the stores chosen by configuration, the command seam, every
@@ -63,8 +66,10 @@ export class LedgerModule implements OnApplicationShutdown {
         ...COMMAND_HANDLERS,
         ...QUERY_HANDLERS,
         ...AUDIT_PROVIDERS,
+        JobService,
+        RebuildService,
       ],
-      exports: [LEDGER_CONFIG, EVENT_STORE, READ_STORE, CommandSeam, ProjectionService, CqrsModule, ...AUDIT_EXPORTS],
+      exports: [LEDGER_CONFIG, EVENT_STORE, READ_STORE, CommandSeam, ProjectionService, CqrsModule, ...AUDIT_EXPORTS, JobService, RebuildService],
     };
   }
 

@@ -36,9 +36,13 @@ export class SqliteReadStore implements ReadStore {
       CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS records (namespace TEXT NOT NULL, id TEXT NOT NULL, record TEXT NOT NULL, PRIMARY KEY (namespace, id));
     `);
-    if (this.activeGeneration() === undefined) {
+    const active = this.activeGeneration();
+    if (active === undefined) {
       this.createTables(1);
       this.db.prepare("INSERT INTO meta (key, value) VALUES ('activeGeneration', '1'), ('lastGeneration', '1')").run();
+    } else {
+      // A collection added to the schema since this generation was made (a new projection) gets its table.
+      this.createTables(active);
     }
     this.addVersionColumns();
   }

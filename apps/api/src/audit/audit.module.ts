@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuditController } from './audit.controller';
+import { FindingsController } from './findings.controller';
 
-@Module({ controllers: [AuditController] })
+@Module({ controllers: [AuditController, FindingsController] })
 export class AuditModule {}

@@ -5,6 +5,7 @@ import type { ReadModels } from '../read-store.port';
 import type { ReadModelSchema } from '../read-store.port';
 import { claimsProjection } from './claims.projection';
 import { coverageProjection } from './coverage.projection';
+import { findingsProjection } from './findings.projection';
 import { fundingProjection } from './funding.projection';
 import { workersProjection } from './workers.projection';
 
@@ -12,9 +13,10 @@ export * from './funding.projection';
 export * from './workers.projection';
 export * from './coverage.projection';
 export * from './claims.projection';
+export * from './findings.projection';
 
 /** Every projection of the ledger; each keeps its own checkpoint and version, and owns its collections. */
-export const LEDGER_PROJECTIONS: readonly Projection[] = [fundingProjection, workersProjection, coverageProjection, claimsProjection];
+export const LEDGER_PROJECTIONS: readonly Projection[] = [fundingProjection, workersProjection, coverageProjection, claimsProjection, findingsProjection];
 
 /**
  * @deprecated The checkpoint the ledger projections shared before each kept its own. Read models
@@ -45,4 +47,6 @@ export const READ_MODEL_SCHEMA: ReadModelSchema = {
   enrolment: { indexes: [] },
   workforce: { indexes: [] },
   claims: { indexes: [['regionCode', 'incidentDate'], ['type', 'status', 'incidentDate']] },
+  findings: { indexes: [['regionCode', 'fiscalYear', 'kind'], ['fiscalYear', 'kind', 'regionCode'], ['kind', 'regionCode'], ['position']] },
+  findingAllocations: { indexes: [] },
 };

@@ -115,6 +115,7 @@ describe('projections', () => {
       ['workers', 2, ['workers']],
       ['coverage', 2, ['coverage', 'enrolment', 'workforce']],
       ['claims', 1, ['claims']],
+      ['findings', 1, ['findings', 'findingAllocations']],
     ]);
     expect(LEDGER_PROJECTIONS.flatMap((p) => p.collections).sort()).toEqual(Object.keys(READ_MODEL_SCHEMA).sort());
   });

@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+import { AdminController, JobsController } from './admin.controller';
+
+@Module({ controllers: [AdminController, JobsController] })
+export class AdminModule {}

@@ -1,0 +1,3 @@
+export * from './job.service';
+export * from './rebuild.service';
+export * from './projection-check';
