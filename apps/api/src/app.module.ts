@@ -7,6 +7,8 @@ import { LedgerModule } from '@app/ledger';
 import { APP_CONFIG, AppConfig } from './config';
 import { AdminModule } from './admin/admin.module';
 import { AuditModule } from './audit/audit.module';
+import { AccessLogModule } from './audit/access-log.module';
+import { redactNikFromRequest } from './workers/nik-redaction';
 import { ClaimsModule } from './claims/claims.module';
 import { ContributionsModule } from './contributions/contributions.module';
 import { CoverageModule } from './coverage/coverage.module';
@@ -34,6 +36,8 @@ export class AppModule {
               return id;
             },
             redact: ['req.headers.authorization'],
+            // A NIK search carries the NIK in the query string: never logged.
+            serializers: { req: redactNikFromRequest },
           },
         }),
         LedgerModule.forRoot(config),
@@ -44,6 +48,7 @@ export class AppModule {
         ClaimsModule,
         CoverageModule,
         AuditModule,
+        AccessLogModule,
         AdminModule,
       ],
       providers: [

@@ -23,3 +23,6 @@ export * from './access/tokens';
 export * from './audit';
 export * from './findings';
 export * from './jobs';
+export * from './privacy';
+export * from './workers/erasure.handlers';
+export * from './workers/personal.queries';

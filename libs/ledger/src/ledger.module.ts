@@ -22,6 +22,9 @@ import { WorkerIds } from './infrastructure/worker-ids';
 import { ChangeWorkerHandler, EnrolWorkerHandler } from './workers/workers.handlers';
 import { TransferSponsorshipHandler } from './workers/sponsorships.handlers';
 import { GetWorkerHandler, ListWorkersHandler } from './workers/workers.queries';
+import { EraseWorkerHandler } from './workers/erasure.handlers';
+import { AccessLogHandler, FindWorkerByNikHandler, ShowWorkerHandler } from './workers/personal.queries';
+import { PRIVACY_EXPORTS, PRIVACY_PROVIDERS } from './privacy/privacy.providers';
 import { EstimateWorkforceHandler } from './workforce/workforce.handlers';
 
 const COMMAND_HANDLERS = [
@@ -34,8 +37,9 @@ const COMMAND_HANDLERS = [
   SubmitClaimHandler,
   DecideClaimHandler,
   EstimateWorkforceHandler,
+  EraseWorkerHandler,
 ];
-const QUERY_HANDLERS = [GetFundingHandler, GetWorkerHandler, ListWorkersHandler, ListClaimsHandler, GetCoverageHandler, ListFindingsHandler];
+const QUERY_HANDLERS = [GetFundingHandler, GetWorkerHandler, ListWorkersHandler, ListClaimsHandler, GetCoverageHandler, ListFindingsHandler, ShowWorkerHandler, FindWorkerByNikHandler, AccessLogHandler];
 
 /**
  * The application layer as one module: the stores chosen by configuration, the command seam, every
@@ -66,10 +70,11 @@ export class LedgerModule implements OnApplicationShutdown {
         ...COMMAND_HANDLERS,
         ...QUERY_HANDLERS,
         ...AUDIT_PROVIDERS,
+        ...PRIVACY_PROVIDERS,
         JobService,
         RebuildService,
       ],
-      exports: [LEDGER_CONFIG, EVENT_STORE, READ_STORE, CommandSeam, ProjectionService, CqrsModule, ...AUDIT_EXPORTS, JobService, RebuildService],
+      exports: [LEDGER_CONFIG, EVENT_STORE, READ_STORE, CommandSeam, ProjectionService, CqrsModule, ...AUDIT_EXPORTS, ...PRIVACY_EXPORTS, JobService, RebuildService],
     };
   }
 

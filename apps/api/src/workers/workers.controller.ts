@@ -1,15 +1,29 @@
-import { Body, Controller, Get, HttpCode, NotFoundException, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, ForbiddenException, Get, Header, HttpCode, NotFoundException, Param, Post, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { WorkerView } from '@app/read-models';
-import { assertRegionAccess, ChangeWorkerCommand, CommandContext, EnrolWorkerCommand, GetWorkerQuery, ListWorkersQuery, scopeOfList, toWorkerAnswer } from '@app/ledger';
+import {
+  ChangeWorkerCommand,
+  CommandContext,
+  EnrolWorkerCommand,
+  EraseWorkerCommand,
+  FindWorkerByNikQuery,
+  ListWorkersQuery,
+  PersonalReader,
+  personalDataRoleOf,
+  scopeOfList,
+  ShowWorkerQuery,
+} from '@app/ledger';
 import { CurrentUser, Roles } from '../auth/decorators';
 import { READERS } from '../auth/roles';
 import type { AuthUser } from '../auth/user';
 import { CommandCtx } from '../http/command-context';
 import { paging } from '../http/paging';
 import { ConsistentQuery } from '../http/query-options';
-import { CorrectWorkerDto, EnrolWorkerDto, ExitWorkerDto, ReactivateWorkerDto, WorkersQueryDto } from './workers.dto';
+import { CorrectWorkerDto, EnrolWorkerDto, ExitWorkerDto, ReactivateWorkerDto } from './workers.dto';
+import { EraseWorkerDto, WorkersSearchDto } from './erasure.dto';
+
+/** The reader as the personal-data queries see them: every role of the token counts. */
+const readerOf = (user: AuthUser): PersonalReader => ({ userId: user.userId, roles: user.roles, regions: user.regions });
 
 @ApiTags('workers')
 @ApiBearerAuth()
@@ -51,21 +65,42 @@ export class WorkersController {
     return this.commands.execute(new ChangeWorkerCommand({ type: 'ReactivateWorker', workerId, ...body }, context));
   }
 
+  @Post(':workerId/erasure')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiOperation({
+    summary: "Erase a worker's personal data (admin): PersonalDataErased, then the worker's data key destroyed; NIK, name, birth date and claim descriptions can never be read again, counts and amounts stay",
+  })
+  erase(@Param('workerId') workerId: string, @Body() body: EraseWorkerDto, @CommandCtx() context: CommandContext) {
+    return this.commands.execute(new EraseWorkerCommand({ workerId, ...body }, context));
+  }
+
   @Get(':workerId')
   @Roles(...READERS)
-  @ApiOperation({ summary: 'One worker: masked NIK, status, paid periods, sponsors, claims' })
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({
+    summary: 'One worker: masked NIK, status, paid periods, sponsors, claims; fullName and birthDate for operators and auditors (each read in the access log; null after erasure)',
+  })
   async get(@Param('workerId') workerId: string, @Query() _query: ConsistentQuery, @CurrentUser() user: AuthUser) {
-    const worker = (await this.queries.execute(new GetWorkerQuery(workerId))) as WorkerView | undefined;
+    const worker = await this.queries.execute(new ShowWorkerQuery(workerId, readerOf(user)));
+    // A worker outside the caller's regions answers exactly as an unknown one (api.md).
     if (!worker) throw new NotFoundException(`worker ${workerId} is not known`);
-    assertRegionAccess(user, worker.regionCode);
-    return toWorkerAnswer(worker);
+    return worker;
   }
 
   @Get()
   @Roles(...READERS)
-  @ApiOperation({ summary: 'Workers of a region (descendants included), paged; never a full NIK' })
-  list(@Query() query: WorkersQueryDto, @CurrentUser() user: AuthUser) {
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({
+    summary:
+      'Workers of a region (descendants included), paged; never a full NIK. `nik=`: the worker with exactly that NIK (operators and auditors; the search is in the access log, the NIK is neither stored nor logged; other filters are ignored)',
+  })
+  list(@Query() query: WorkersSearchDto, @CurrentUser() user: AuthUser) {
     const { page, pageSize } = paging(query);
+    if (query.nik !== undefined) {
+      if (!personalDataRoleOf(user)) throw new ForbiddenException('searching by NIK needs one of the roles: operator, auditor');
+      return this.queries.execute(new FindWorkerByNikQuery(query.nik, readerOf(user), page, pageSize));
+    }
     return this.queries.execute(new ListWorkersQuery(scopeOfList(user, query.regionCode), { status: query.status, allocationId: query.allocationId }, page, pageSize));
   }
 }

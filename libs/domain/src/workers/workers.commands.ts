@@ -1,3 +1,4 @@
+import type { EraseWorkerPersonalData } from './erasure';
 import type { ExitReason, Occupation, WorkerEnrolled, WorkerPersonalData } from './workers.events';
 
 /**
@@ -55,4 +56,4 @@ export interface TransferSponsorship {
   transferredOn: string;
 }
 
-export type WorkerCommand = EnrolWorker | CorrectWorkerDetails | ExitWorker | ReactivateWorker | TransferSponsorship;
+export type WorkerCommand = EnrolWorker | CorrectWorkerDetails | ExitWorker | ReactivateWorker | TransferSponsorship | EraseWorkerPersonalData;

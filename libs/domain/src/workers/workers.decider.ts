@@ -4,6 +4,7 @@ import { validateNik } from '../reference/nik';
 import { checkEnrolmentAge } from '../reference/enrolment-age';
 import { assertSponsorCanFund } from '../funding/funding.rules';
 import { FundingEvent, FundsRefunded } from '../funding/funding.events';
+import { assertNotErased, decideErasure } from './erasure';
 import { mayReactivate, refundsOnExit } from './membership';
 import { newWorker, WorkerState, evolveWorker, timelineOf } from './workers.state';
 import { WorkerCommand } from './workers.commands';
@@ -23,6 +24,7 @@ export const workerDecider: Decider<WorkerCommand, WorkerState, WorkerEvent | Fu
     switch (command.type) {
       case 'EnrolWorker': {
         if (state.status === 'ACTIVE') throw new Conflict('this NIK is already enrolled and active');
+        assertNotErased(state, 'an enrolment');
         const errors = validateNik(command.nik, { sex: command.sex, birthDate: command.birthDate });
         if (errors.length) throw new InvalidInput(errors);
         if (command.birthDate > command.enrolledOn) throw new InvalidInput([{ field: 'enrolledOn', message: 'must not be before birthDate' }]);
@@ -38,6 +40,7 @@ export const workerDecider: Decider<WorkerCommand, WorkerState, WorkerEvent | Fu
         const { fullName, occupation, regionCode } = command;
         const changes = Object.fromEntries(Object.entries({ occupation, regionCode }).filter(([, v]) => v !== undefined));
         if (Object.keys(changes).length === 0 && fullName === undefined) throw new InvalidInput([{ field: 'body', message: 'nothing to correct' }]);
+        if (fullName !== undefined) assertNotErased(state, 'a correction of the name');
         // A move must stay inside the sponsor's region (rule 2); otherwise exit (MOVED) and enrol anew there.
         if (regionCode !== undefined && command.sponsorRegionCode !== undefined) assertSponsorCanFund(state.allocationId, command.sponsorRegionCode, regionCode);
         return [
@@ -68,6 +71,8 @@ export const workerDecider: Decider<WorkerCommand, WorkerState, WorkerEvent | Fu
         assertNotFuture('effectiveDate', command.effectiveDate, command.today);
         if (!mayReactivate(timelineOf(state), command.effectiveDate)) throw new Conflict(`worker ${command.workerId} has not lapsed on ${command.effectiveDate}`);
         return [{ type: 'WorkerReactivated', data: { workerId: state.workerId, regionCode: state.regionCode, reactivatedOn: command.effectiveDate }, effectiveDate: command.effectiveDate }];
+      case 'EraseWorkerPersonalData':
+        return decideErasure(command, state);
       case 'TransferSponsorship':
         if (state.status === 'NEW') throw new NotFound(`worker ${command.workerId} does not exist`);
         assertSponsorCanFund(command.toAllocationId, command.toRegionCode, state.regionCode);

@@ -1,5 +1,8 @@
 import type { DomainEvent } from '../shared/decider';
 import type { Sex } from '../reference/nik';
+import type { PersonalDataErased } from './erasure';
+
+export * from './erasure';
 
 /** Occupations of pekerja rentan: farmer, fisher, livestock, small trader, motorbike taxi, day labourer, craftsperson, village official, other. */
 export const OCCUPATIONS = ['PETANI', 'NELAYAN', 'PETERNAK', 'PEDAGANG', 'OJEK', 'BURUH_HARIAN', 'PENGRAJIN', 'PERANGKAT_DESA', 'LAINNYA'] as const;
@@ -120,6 +123,7 @@ export type WorkerEvent =
   | ContributionPaid
   | ContributionRefunded
   | SponsorshipTransferred
-  | WorkerClaimRecorded;
+  | WorkerClaimRecorded
+  | PersonalDataErased;
 
 export const workerStream = (workerId: string) => `worker-${workerId}`;

@@ -20,6 +20,8 @@ export interface WorkerState extends Omit<WorkerEnrolled['data'], 'personal'> {
   claims: Record<string, { type: 'JKK' | 'JKM'; incidentDate: string; status: 'SUBMITTED' | 'SETTLED' | 'REJECTED'; death: boolean }>;
   /** Allocations whose streams were loaded with the worker's (a refund goes back to them). */
   payers: Record<string, AllocationRef>;
+  /** The worker's personal data was erased (its data key destroyed): none can be recorded again. */
+  erased?: boolean;
 }
 
 export const newWorker: WorkerState = {
@@ -77,6 +79,8 @@ export function evolveWorker(state: WorkerState, event: WorkerEvent | FundingEve
       const { claimId, type, incidentDate, status, death } = event.data;
       return { ...state, claims: { ...state.claims, [claimId]: { type, incidentDate, status, death } } };
     }
+    case 'PersonalDataErased':
+      return { ...state, erased: true };
     case 'FundingAllocated': {
       const { allocationId, regionCode, fundingSource, fiscalYear } = event.data;
       return { ...state, payers: { ...state.payers, [allocationId]: { allocationId, regionCode, fundingSource, fiscalYear } } };

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { Conflict, Decider, DomainEvent } from '@app/domain';
 import {
   AppendOutcome,
@@ -15,6 +15,7 @@ import {
   WriteNotAppliedError,
 } from '@app/event-store';
 import { LEDGER_UPCASTERS } from '../upcasters';
+import { PERSONAL_DATA_ENCRYPTION, type PersonalDataEncryption } from '../privacy/personal-data';
 import { CommandContext, uuidFrom } from './command-context';
 
 /** What a command needs besides its decider: the streams it reads and where its events go. */
@@ -74,7 +75,11 @@ export class LedgerUnavailableError extends Error {
 export class CommandSeam {
   private readonly upcasters: UpcasterRegistry = LEDGER_UPCASTERS;
 
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    /** Encrypts each event's `data.personal` before append (the application always has it; bare unit tests may not). */
+    @Optional() @Inject(PERSONAL_DATA_ENCRYPTION) private readonly personal?: PersonalDataEncryption,
+  ) {}
 
   async execute<C extends { type: string }, S, E extends DomainEvent>(plan: CommandPlan<C, S, E>, command: C, context: CommandContext): Promise<CommandOutcome<S, E>> {
     const record = context.requestHash !== undefined ? commandStream(context.commandId) : undefined;
@@ -92,7 +97,7 @@ export class CommandSeam {
       }
 
       const events = plan.decider.decide(command, state);
-      const writes = this.writesOf(plan, events, expected, context);
+      const writes = await this.encryptPersonal(this.writesOf(plan, events, expected, context));
       if (record && writes.length > 0 && this.store.atomicAppendMany) writes.push(this.acceptance(record, command, context));
       if (writes.length === 0) {
         if (record) await this.recordAccepted(record, command, context);
@@ -177,6 +182,18 @@ export class CommandSeam {
         expectedRevision: expected.get(name)!,
         events: byStream.get(name)!.map((e, i) => this.newEvent(e, uuidFrom(context.commandId, name, String(i)), eventContext)),
       }));
+  }
+
+  /** Personal data never reaches the store in clear: each event's `data.personal` becomes its worker's envelope. */
+  private async encryptPersonal(writes: StreamWrite[]): Promise<StreamWrite[]> {
+    const personal = this.personal;
+    if (!personal) return writes;
+    return Promise.all(
+      writes.map(async (w) => ({
+        ...w,
+        events: await Promise.all(w.events.map((e) => ('personal' in e.data ? personal.encryptPersonal(e, String(e.data.workerId ?? '')) : e))),
+      })),
+    );
   }
 
   private acceptance(record: string, command: { type: string }, context: CommandContext): StreamWrite {

@@ -1,33 +1,23 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { createHmac, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { LEDGER_CONFIG, LedgerConfig } from '../config';
+import { createHmac } from 'node:crypto';
 import { uuidOfHash } from '../command-seam/command-context';
+import { LEDGER_SECRETS, LedgerSecrets } from '../privacy/ledger-secrets';
 
 /**
  * Worker ids are derived from the NIK (HMAC with a secret pepper, shaped as a UUID): one person, one
  * stream, so "a NIK is enrolled at most once while active" holds by the stream's expected revision.
- * The embedded default keeps its pepper in the data directory; production sets NIK_PEPPER.
+ * The pepper (NIK_PEPPER, or the embedded default's file in the data directory) is checked against
+ * the ledger at start-up: privacy/ledger-secrets.ts.
  */
 @Injectable()
 export class WorkerIds {
   private readonly pepper: string;
 
-  constructor(@Inject(LEDGER_CONFIG) config: LedgerConfig) {
-    this.pepper = config.nikPepper ?? embeddedPepper(config.dataDir);
+  constructor(@Inject(LEDGER_SECRETS) secrets: Pick<LedgerSecrets, 'nikPepper'>) {
+    this.pepper = secrets.nikPepper;
   }
 
   forNik(nik: string): string {
     return uuidOfHash(createHmac('sha256', this.pepper).update(nik).digest('hex'));
   }
-}
-
-function embeddedPepper(dataDir: string): string {
-  const file = join(dataDir, 'nik-pepper');
-  if (!existsSync(file)) {
-    mkdirSync(dataDir, { recursive: true });
-    writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600, flag: 'wx' });
-  }
-  return readFileSync(file, 'utf8').trim();
 }

@@ -1,9 +1,10 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
-import { membershipTimeline, statusIn } from '@app/domain';
+import { maskNik, membershipTimeline, statusIn } from '@app/domain';
 import { Filter, READ_STORE, ReadStore, WorkerView } from '@app/read-models';
 import { subtreeFilter } from '../access/region-scope';
 import { currentPeriod } from '../clock';
+import { OpenedPersonal, PersonalDataService } from '../privacy/personal-data';
 
 export type WorkerStatus = 'ACTIVE' | 'LAPSED' | 'EXITED';
 
@@ -34,11 +35,23 @@ export function statusOfView(w: WorkerView, period: string): WorkerStatus {
   return status === 'NEW' ? 'EXITED' : status;
 }
 
-export function toWorkerAnswer(w: WorkerView, period = currentPeriod(new Date(), w.regionCode)): WorkerAnswer {
+/**
+ * The masked NIK, from the worker's opened personal data (`personal`: what PersonalDataService.open
+ * answered; null once erased). Without it, only what the view holds of events written before
+ * encryption; never anything after an erasure.
+ */
+export function nikMaskedOf(w: WorkerView, personal?: OpenedPersonal): string | null {
+  if (w.erased || personal === null) return null;
+  const nik = personal?.nik;
+  if (typeof nik === 'string') return maskNik(nik);
+  return w.nikMasked ?? null;
+}
+
+export function toWorkerAnswer(w: WorkerView, period = currentPeriod(new Date(), w.regionCode), personal?: OpenedPersonal): WorkerAnswer {
   const status = statusOfView(w, period);
   return {
     workerId: w.workerId,
-    nikMasked: w.nikMasked,
+    nikMasked: nikMaskedOf(w, personal),
     regionCode: w.regionCode,
     occupation: w.occupation,
     sex: w.sex,
@@ -82,14 +95,20 @@ export class ListWorkersQuery extends Query<{ items: WorkerAnswer[]; page: numbe
 
 @QueryHandler(ListWorkersQuery)
 export class ListWorkersHandler implements IQueryHandler<ListWorkersQuery> {
-  constructor(@Inject(READ_STORE) private readonly reads: ReadStore) {}
+  constructor(
+    @Inject(READ_STORE) private readonly reads: ReadStore,
+    private readonly personal: PersonalDataService,
+  ) {}
 
   async execute({ regionCode, filter, page, pageSize }: ListWorkersQuery) {
     const period = currentPeriod();
     const where: Filter = { ...subtreeFilter('regionCode', regionCode), ...statusFilter(filter.status, period) };
     if (filter.allocationId) where.allocationId = filter.allocationId;
     const result = await (await this.reads.active()).find('workers', { filter: where, sort: [['regionCode', 1], ['enrolledOn', 1]], skip: (page - 1) * pageSize, limit: pageSize });
-    return { items: result.items.map((w) => toWorkerAnswer(w as WorkerView, period)), page, pageSize, total: result.total };
+    const views = result.items as WorkerView[];
+    // The masked NIKs are opened from the envelopes the view keeps (one key store read for the page).
+    const opened = await this.personal.openMany(views.filter((w) => !w.erased && w.sealed?.length).map((w) => ({ workerId: w.workerId, sealed: w.sealed ?? [] })));
+    return { items: views.map((w) => toWorkerAnswer(w, period, opened.get(w.workerId))), page, pageSize, total: result.total };
   }
 }
 

@@ -2,10 +2,20 @@ import { ClaimEvent, currentMembership, maskNik, MembershipFact, membershipTimel
 import type { Doc } from '../read-store.port';
 import { defineProjection, Recorded } from '../projection';
 
-/** A worker as the workers queries show it: never a full NIK. */
+/**
+ * A worker as the workers queries show it: never a full NIK, nor any clear personal data. Personal
+ * data is kept only as the ledger stores it, encrypted under the worker's data key (`sealed`: the
+ * envelopes of the enrolments and name corrections, in ledger order); the queries open them (the
+ * masked NIK for every reader, name and birth date for operators and auditors). An erasure drops
+ * them. `nikMasked` is set only for events written before personal data was encrypted.
+ */
 export interface WorkerView extends Doc {
   workerId: string;
   nikMasked: string | null;
+  /** The `data.personal` envelopes of the worker's events ({ enc, kid, iv, ct, tag }), in ledger order. */
+  sealed?: unknown[];
+  /** The worker's personal data was erased (PersonalDataErased): nothing personal can be shown again. */
+  erased?: boolean;
   regionCode: string;
   occupation: string;
   sex: string;
@@ -34,7 +44,7 @@ export const NEVER = '9999-12';
 
 export const workersProjection = defineProjection({
   name: 'workers',
-  version: 2,
+  version: 3,
   handles: [
     'WorkerEnrolled',
     'WorkerDetailsCorrected',
@@ -46,6 +56,7 @@ export const workersProjection = defineProjection({
     'ClaimSubmitted',
     'ClaimSettled',
     'ClaimRejected',
+    'PersonalDataErased',
   ],
   collections: ['workers'],
 
@@ -70,11 +81,14 @@ export const workersProjection = defineProjection({
 
 function applyWorker(w: WorkerView | undefined, e: Recorded<WorkerEvent>): WorkerView | undefined {
   switch (e.type) {
-    case 'WorkerEnrolled':
+    case 'WorkerEnrolled': {
+      const sealed = isSealed(e.data.personal);
       return {
         id: e.data.workerId,
         workerId: e.data.workerId,
-        nikMasked: maskNik(e.data.personal.nik),
+        nikMasked: sealed || w?.erased ? null : maskNik(e.data.personal.nik),
+        sealed: sealed && !w?.erased ? [...(w?.sealed ?? []), e.data.personal] : (w?.sealed ?? []),
+        ...(w?.erased ? { erased: true } : {}),
         regionCode: e.data.regionCode,
         occupation: e.data.occupation,
         sex: e.data.sex,
@@ -91,8 +105,11 @@ function applyWorker(w: WorkerView | undefined, e: Recorded<WorkerEvent>): Worke
         reactivatedOn: null,
         claims: w?.claims ?? [],
       };
+    }
     case 'WorkerDetailsCorrected':
-      return w && { ...w, ...e.data.changes };
+      return w && { ...w, ...e.data.changes, ...(isSealed(e.data.personal) && !w.erased ? { sealed: [...(w.sealed ?? []), e.data.personal] } : {}) };
+    case 'PersonalDataErased':
+      return w && { ...w, nikMasked: null, sealed: [], erased: true };
     case 'WorkerExited':
       return w && { ...w, status: 'EXITED', exitedOn: e.data.exitedOn, exitReason: e.data.reason, facts: [...w.facts, { kind: 'EXITED', on: e.data.exitedOn, reason: e.data.reason }] };
     case 'WorkerReactivated':
@@ -122,6 +139,11 @@ function applyClaim(w: WorkerView, e: Recorded<ClaimEvent>): WorkerView {
   const status = e.type === 'ClaimSubmitted' ? 'SUBMITTED' : e.type === 'ClaimSettled' ? 'SETTLED' : 'REJECTED';
   const amount = e.type === 'ClaimSettled' ? e.data.amount : (previous?.amount ?? 0);
   return { ...w, claims: [...others, { claimId: e.data.claimId, type: e.data.type, status, incidentDate: e.data.incidentDate, amount }] };
+}
+
+/** An encrypted `personal` part as the ledger stores it ({ enc, kid, iv, ct, tag }); never opened here. */
+function isSealed(personal: unknown): boolean {
+  return typeof personal === 'object' && personal !== null && typeof (personal as { enc?: unknown }).enc === 'string' && typeof (personal as { ct?: unknown }).ct === 'string';
 }
 
 /** The lapse month of the current membership's last run, from the one timeline function. */

@@ -1,0 +1,148 @@
+import Database from 'better-sqlite3';
+import { chmodSync, closeSync, openSync } from 'node:fs';
+import { AccessLogEntry, AccessLogFilter, KeyStore, StoredKey } from './key-store.port';
+
+interface KeyRow {
+  kid: string;
+  wrapped: string | null;
+  erased_at: string | null;
+}
+
+interface AccessRow {
+  id: string;
+  at: string;
+  user_id: string;
+  role: string;
+  action: AccessLogEntry['action'];
+  worker_id: string | null;
+  region_code: string | null;
+  fields: string;
+  request_id: string | null;
+}
+
+/**
+ * The embedded key store: its own file (`DATA_DIR/keys.sqlite`, mode 0600), apart from the ledger and
+ * the read models. `secure_delete` overwrites a destroyed key's bytes in the file; after a
+ * destruction the WAL is checkpointed and truncated, so no older page holding the wrapped key stays
+ * in `keys.sqlite-wal` either. synchronous=FULL: a key that was used to encrypt an appended event
+ * must not be lost.
+ */
+export class SqliteKeyStore implements KeyStore {
+  readonly kind = 'sqlite' as const;
+  private readonly db: Database.Database;
+  private readonly stmts;
+
+  constructor(file: string) {
+    closeSync(openSync(file, 'a', 0o600));
+    chmodSync(file, 0o600);
+    this.db = new Database(file);
+    this.db.pragma('secure_delete = ON');
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS data_keys (kid TEXT PRIMARY KEY, wrapped TEXT, erased_at TEXT) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS access_log (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, at TEXT NOT NULL, user_id TEXT NOT NULL, role TEXT NOT NULL,
+        action TEXT NOT NULL, worker_id TEXT, region_code TEXT, fields TEXT NOT NULL, request_id TEXT
+      );
+      CREATE INDEX IF NOT EXISTS access_log_worker ON access_log (worker_id, at);
+      CREATE INDEX IF NOT EXISTS access_log_user ON access_log (user_id, at);
+      CREATE INDEX IF NOT EXISTS access_log_at ON access_log (at);
+    `);
+    this.stmts = {
+      get: this.db.prepare<[string], KeyRow>('SELECT kid, wrapped, erased_at FROM data_keys WHERE kid = ?'),
+      insert: this.db.prepare('INSERT OR IGNORE INTO data_keys (kid, wrapped, erased_at) VALUES (?, ?, NULL)'),
+      destroy: this.db.prepare(
+        `INSERT INTO data_keys (kid, wrapped, erased_at) VALUES (?, NULL, ?)
+         ON CONFLICT (kid) DO UPDATE SET wrapped = NULL, erased_at = COALESCE(data_keys.erased_at, excluded.erased_at)`,
+      ),
+      countActive: this.db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM data_keys WHERE wrapped IS NOT NULL'),
+      addAccess: this.db.prepare(
+        `INSERT OR IGNORE INTO access_log (id, at, user_id, role, action, worker_id, region_code, fields, request_id)
+         VALUES (@id, @at, @user_id, @role, @action, @worker_id, @region_code, @fields, @request_id)`,
+      ),
+    };
+  }
+
+  async get(kid: string): Promise<StoredKey | undefined> {
+    const row = this.stmts.get.get(kid);
+    return row && toKey(row);
+  }
+
+  async getMany(kids: readonly string[]): Promise<Map<string, StoredKey>> {
+    const out = new Map<string, StoredKey>();
+    for (const kid of new Set(kids)) {
+      const row = this.stmts.get.get(kid);
+      if (row) out.set(kid, toKey(row));
+    }
+    return out;
+  }
+
+  async putIfAbsent(kid: string, wrapped: string): Promise<StoredKey> {
+    this.stmts.insert.run(kid, wrapped);
+    return toKey(this.stmts.get.get(kid)!);
+  }
+
+  async destroy(kid: string, erasedAt: string): Promise<void> {
+    this.stmts.destroy.run(kid, erasedAt);
+    // The old page images (holding the wrapped key) go with the WAL's frames: copy back and truncate.
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const [result] = this.db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
+      if (!result?.busy) return;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    throw new Error('the key store could not truncate its write-ahead log after destroying a key; the erasure will be finished on retry');
+  }
+
+  async countActive(): Promise<number> {
+    return this.stmts.countActive.get()!.n;
+  }
+
+  async appendAccess(e: AccessLogEntry): Promise<void> {
+    this.stmts.addAccess.run({
+      id: e.id,
+      at: e.at,
+      user_id: e.userId,
+      role: e.role,
+      action: e.action,
+      worker_id: e.workerId,
+      region_code: e.regionCode,
+      fields: JSON.stringify(e.fields),
+      request_id: e.requestId ?? null,
+    });
+  }
+
+  async accessLog(filter: AccessLogFilter): Promise<AccessLogEntry[]> {
+    const where: string[] = [];
+    const params: Record<string, unknown> = { limit: filter.limit };
+    const conditions: Array<[keyof AccessLogFilter, string]> = [
+      ['workerId', 'worker_id = @workerId'],
+      ['userId', 'user_id = @userId'],
+      ['from', 'at >= @from'],
+      ['to', 'at <= @to'],
+    ];
+    for (const [field, condition] of conditions) {
+      if (filter[field] === undefined) continue;
+      where.push(condition);
+      params[field] = filter[field];
+    }
+    const sql = `SELECT * FROM access_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY at, seq LIMIT @limit`;
+    return this.db
+      .prepare<Record<string, unknown>, AccessRow>(sql)
+      .all(params)
+      .map((r) => {
+        const entry: AccessLogEntry = { id: r.id, at: r.at, userId: r.user_id, role: r.role, action: r.action, workerId: r.worker_id, regionCode: r.region_code, fields: JSON.parse(r.fields) };
+        if (r.request_id !== null) entry.requestId = r.request_id;
+        return entry;
+      });
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+function toKey(row: KeyRow): StoredKey {
+  return row.wrapped !== null ? { state: 'active', wrapped: row.wrapped } : { state: 'erased', erasedAt: row.erased_at ?? '' };
+}
