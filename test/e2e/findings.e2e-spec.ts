@@ -24,7 +24,14 @@ describe('audit findings over HTTP', () => {
     const res = await t.http
       .post('/api/v1/allocations')
       .set(finance())
-      .send({ programName: 'Pekerja rentan', legalBasis: 'Perbup', fiscalYear: 2025, amount: 10_000_000, allocatedOn: '2025-07-01', ...body })
+      .send({
+        programName: 'Pekerja rentan',
+        legalBasis: 'Perbup',
+        fiscalYear: 2025,
+        amount: 10_000_000,
+        allocatedOn: '2025-07-01',
+        ...body,
+      })
       .expect(201);
     last = res.body.position;
     return res.body.allocationId;
@@ -46,8 +53,18 @@ describe('audit findings over HTTP', () => {
       .expect(201);
     return res.body.workerId;
   }
-  const streamEvents = async (stream: string) => (await t.http.get(`/api/v1/audit/streams/${stream}`).set(auditor()).expect(200)).body.items as Array<{ type: string; position: string; recordedAt: string; data: Record<string, unknown> }>;
-  const findings = (query: Record<string, string> = {}, headers = auditor()) => t.http.get('/api/v1/audit/findings').query({ consistentWith: last, ...query }).set(headers);
+  const streamEvents = async (stream: string) =>
+    (await t.http.get(`/api/v1/audit/streams/${stream}`).set(auditor()).expect(200)).body.items as Array<{
+      type: string;
+      position: string;
+      recordedAt: string;
+      data: Record<string, unknown>;
+    }>;
+  const findings = (query: Record<string, string> = {}, headers = auditor()) =>
+    t.http
+      .get('/api/v1/audit/findings')
+      .query({ consistentWith: last, ...query })
+      .set(headers);
 
   beforeAll(async () => {
     t = await startApp();
@@ -57,18 +74,42 @@ describe('audit findings over HTTP', () => {
     stayed = await enrol(ttu);
     left = await enrol(ttu);
     // August on time; September paid after its due date (2025-10-15): two late payments.
-    await t.http.post('/api/v1/contributions').set(operator()).send({ allocationId: ttu, period: '2025-08', paidOn: '2025-08-10' }).expect(201);
-    await t.http.post('/api/v1/contributions').set(operator()).send({ allocationId: ttu, period: '2025-09', paidOn: '2025-10-20' }).expect(201);
+    await t.http
+      .post('/api/v1/contributions')
+      .set(operator())
+      .send({ allocationId: ttu, period: '2025-08', paidOn: '2025-08-10' })
+      .expect(201);
+    await t.http
+      .post('/api/v1/contributions')
+      .set(operator())
+      .send({ allocationId: ttu, period: '2025-09', paidOn: '2025-10-20' })
+      .expect(201);
     // The province offers August for a worker TTU has already paid: refused, a double funding.
-    const double = await t.http.post('/api/v1/contributions').set(operator()).send({ allocationId: province, period: '2025-08', paidOn: '2025-08-12', workerIds: [stayed] }).expect(201);
+    const double = await t.http
+      .post('/api/v1/contributions')
+      .set(operator())
+      .send({ allocationId: province, period: '2025-08', paidOn: '2025-08-12', workerIds: [stayed] })
+      .expect(201);
     expect(double.body.skipped).toEqual([expect.objectContaining({ workerId: stayed, reason: 'DOUBLE_FUNDING' })]);
     // An exit recorded late: September, paid after the exit month, is refunded.
     await t.http.post(`/api/v1/workers/${left}/exit`).set(operator()).send({ reason: 'MOVED', effectiveDate: '2025-08-20' }).expect(200);
     // Revisions: TTU and NTB below their targets' cost; the province (no target) up.
-    const revTtu = await t.http.post(`/api/v1/allocations/${ttu}/revisions`).set(finance()).send({ amount: 500_000, reason: 'APBD Perubahan', legalBasis: 'Perda 5/2025', revisedOn: '2025-09-30' }).expect(200);
+    const revTtu = await t.http
+      .post(`/api/v1/allocations/${ttu}/revisions`)
+      .set(finance())
+      .send({ amount: 500_000, reason: 'APBD Perubahan', legalBasis: 'Perda 5/2025', revisedOn: '2025-09-30' })
+      .expect(200);
     positions.revTtu = revTtu.body.position;
-    await t.http.post(`/api/v1/allocations/${province}/revisions`).set(finance()).send({ amount: 12_000_000, reason: 'APBD Perubahan', legalBasis: 'Perda 6/2025', revisedOn: '2025-09-30' }).expect(200);
-    const revNtb = await t.http.post(`/api/v1/allocations/${ntb}/revisions`).set(finance()).send({ amount: 900_000, reason: 'APBD Perubahan', legalBasis: 'Perda 7/2025', revisedOn: '2025-09-30' }).expect(200);
+    await t.http
+      .post(`/api/v1/allocations/${province}/revisions`)
+      .set(finance())
+      .send({ amount: 12_000_000, reason: 'APBD Perubahan', legalBasis: 'Perda 6/2025', revisedOn: '2025-09-30' })
+      .expect(200);
+    const revNtb = await t.http
+      .post(`/api/v1/allocations/${ntb}/revisions`)
+      .set(finance())
+      .send({ amount: 900_000, reason: 'APBD Perubahan', legalBasis: 'Perda 7/2025', revisedOn: '2025-09-30' })
+      .expect(200);
     positions.revNtb = revNtb.body.position;
     last = revNtb.body.position;
   });
@@ -86,22 +127,86 @@ describe('audit findings over HTTP', () => {
     const refund = leftEvents.find((e) => e.type === 'ContributionRefunded')!;
 
     const expected = [
-      { kind: 'LATE_PAYMENT', regionCode: '53.03.01.2005', fiscalYear: 2025, allocationId: ttu, workerId: stayed, period: '2025-09', amount: WORKER_MONTH, position: late(stayedEvents).position, recordedAt: late(stayedEvents).recordedAt },
-      { kind: 'LATE_PAYMENT', regionCode: '53.03.01.2005', fiscalYear: 2025, allocationId: ttu, workerId: left, period: '2025-09', amount: WORKER_MONTH, position: late(leftEvents).position },
-      { kind: 'DOUBLE_FUNDING', regionCode: '53', fiscalYear: 2025, allocationId: province, workerId: stayed, period: '2025-08', position: refused.position, recordedAt: refused.recordedAt, paidBy: ttu },
-      { kind: 'PAID_AFTER_EXIT', regionCode: '53.03.01.2005', fiscalYear: 2025, allocationId: ttu, workerId: left, period: '2025-09', amount: WORKER_MONTH, position: refund.position },
-      { kind: 'REVISED_BELOW_TARGET', regionCode: '53.03', fiscalYear: 2025, allocationId: ttu, amount: 1_008_000 - 500_000, position: positions.revTtu },
-      { kind: 'REVISED_BELOW_TARGET', regionCode: '52.01', fiscalYear: 2025, allocationId: ntb, amount: 1_008_000 - 900_000, position: positions.revNtb },
+      {
+        kind: 'LATE_PAYMENT',
+        regionCode: '53.03.01.2005',
+        fiscalYear: 2025,
+        allocationId: ttu,
+        workerId: stayed,
+        period: '2025-09',
+        amount: WORKER_MONTH,
+        position: late(stayedEvents).position,
+        recordedAt: late(stayedEvents).recordedAt,
+      },
+      {
+        kind: 'LATE_PAYMENT',
+        regionCode: '53.03.01.2005',
+        fiscalYear: 2025,
+        allocationId: ttu,
+        workerId: left,
+        period: '2025-09',
+        amount: WORKER_MONTH,
+        position: late(leftEvents).position,
+      },
+      {
+        kind: 'DOUBLE_FUNDING',
+        regionCode: '53',
+        fiscalYear: 2025,
+        allocationId: province,
+        workerId: stayed,
+        period: '2025-08',
+        position: refused.position,
+        recordedAt: refused.recordedAt,
+        paidBy: ttu,
+      },
+      {
+        kind: 'PAID_AFTER_EXIT',
+        regionCode: '53.03.01.2005',
+        fiscalYear: 2025,
+        allocationId: ttu,
+        workerId: left,
+        period: '2025-09',
+        amount: WORKER_MONTH,
+        position: refund.position,
+      },
+      {
+        kind: 'REVISED_BELOW_TARGET',
+        regionCode: '53.03',
+        fiscalYear: 2025,
+        allocationId: ttu,
+        amount: 1_008_000 - 500_000,
+        position: positions.revTtu,
+      },
+      {
+        kind: 'REVISED_BELOW_TARGET',
+        regionCode: '52.01',
+        fiscalYear: 2025,
+        allocationId: ntb,
+        amount: 1_008_000 - 900_000,
+        position: positions.revNtb,
+      },
     ];
     expect(res.body.items).toHaveLength(expected.length);
     const byPosition = [...res.body.items].sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0));
     expect(res.body.items).toEqual(byPosition);
     for (const e of expected) expect(res.body.items).toContainEqual(expect.objectContaining(e));
     // Late payments are found in one batch: the two workers' events, in ledger order.
-    expect(res.body.items.map((i: { kind: string }) => i.kind)).toEqual(['LATE_PAYMENT', 'LATE_PAYMENT', 'DOUBLE_FUNDING', 'PAID_AFTER_EXIT', 'REVISED_BELOW_TARGET', 'REVISED_BELOW_TARGET']);
+    expect(res.body.items.map((i: { kind: string }) => i.kind)).toEqual([
+      'LATE_PAYMENT',
+      'LATE_PAYMENT',
+      'DOUBLE_FUNDING',
+      'PAID_AFTER_EXIT',
+      'REVISED_BELOW_TARGET',
+      'REVISED_BELOW_TARGET',
+    ]);
     expect(res.body.items.find((i: { kind: string }) => i.kind === 'DOUBLE_FUNDING').amount).toBeUndefined();
-    expect(res.body.items.find((i: { kind: string }) => i.kind === 'LATE_PAYMENT').detail).toBe('contribution for 2025-09 paid on 2025-10-20, due on 2025-10-15 (5 days late)');
-    expect(res.body.items.find((i: { allocationId: string; kind: string }) => i.kind === 'REVISED_BELOW_TARGET' && i.allocationId === ttu).detail).toContain('short by Rp508,000');
+    expect(res.body.items.find((i: { kind: string }) => i.kind === 'LATE_PAYMENT').detail).toBe(
+      'contribution for 2025-09 paid on 2025-10-20, due on 2025-10-15 (5 days late)',
+    );
+    expect(
+      res.body.items.find((i: { allocationId: string; kind: string }) => i.kind === 'REVISED_BELOW_TARGET' && i.allocationId === ttu)
+        .detail,
+    ).toContain('short by Rp508,000');
     expect(res.body.totals).toEqual({
       DOUBLE_FUNDING: { count: 1, amount: 0 },
       PAID_AFTER_EXIT: { count: 1, amount: WORKER_MONTH },
@@ -114,7 +219,12 @@ describe('audit findings over HTTP', () => {
 
   it('filters by region (descendants included), fiscal year and kind, and pages', async () => {
     const ttuOnly = await findings({ regionCode: '53.03' }).expect(200);
-    expect(ttuOnly.body.items.map((i: { kind: string }) => i.kind)).toEqual(['LATE_PAYMENT', 'LATE_PAYMENT', 'PAID_AFTER_EXIT', 'REVISED_BELOW_TARGET']);
+    expect(ttuOnly.body.items.map((i: { kind: string }) => i.kind)).toEqual([
+      'LATE_PAYMENT',
+      'LATE_PAYMENT',
+      'PAID_AFTER_EXIT',
+      'REVISED_BELOW_TARGET',
+    ]);
     expect(ttuOnly.body.totals.DOUBLE_FUNDING).toEqual({ count: 0, amount: 0 });
     const ntt = await findings({ regionCode: '53' }).expect(200);
     expect(ntt.body.total).toBe(5);

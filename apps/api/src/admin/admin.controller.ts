@@ -43,7 +43,10 @@ export class JobsController {
 
   @Get(':jobId')
   @Roles(...READERS)
-  @ApiOperation({ summary: 'A background job: { jobId, kind, status, progress: { done, total }, startedAt, finishedAt?, result? } (admin, or the job’s creator)' })
+  @ApiOperation({
+    summary:
+      'A background job: { jobId, kind, status, progress: { done, total }, startedAt, finishedAt?, result? } (admin, or the job’s creator)',
+  })
   async get(@Param('jobId') jobId: string, @Query() _query: NoQueryDto, @CurrentUser() user: AuthUser) {
     if (!JOB_ID.test(jobId)) throw new InvalidInput([{ field: 'jobId', message: 'must be a job id (a UUID)' }]);
     return shownJob(await this.jobs.get(jobId, { userId: user.userId, roles: user.roles }));

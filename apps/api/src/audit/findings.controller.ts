@@ -11,7 +11,10 @@ import { PageQuery, paging } from '../http/paging';
 import { IsRegionCode } from '../http/validators';
 
 export class FindingsQueryDto extends PageQuery {
-  @ApiPropertyOptional({ example: '53', description: 'The region; its descendants are included. Default: the caller’s only region, or the country' })
+  @ApiPropertyOptional({
+    example: '53',
+    description: 'The region; its descendants are included. Default: the caller’s only region, or the country',
+  })
   @IsOptional()
   @IsRegionCode()
   regionCode?: string;
@@ -44,10 +47,17 @@ export class FindingsController {
 
   @Get()
   @Roles('auditor')
-  @ApiOperation({ summary: 'Audit findings of a region (descendants included), by fiscal year and kind, paged, with totals per kind (auditor)', description: DESCRIPTION })
+  @ApiOperation({
+    summary: 'Audit findings of a region (descendants included), by fiscal year and kind, paged, with totals per kind (auditor)',
+    description: DESCRIPTION,
+  })
   list(@Query() query: FindingsQueryDto, @CurrentUser() user: AuthUser) {
     const { page, pageSize } = paging(query);
-    const filter = { regionCode: query.regionCode, fiscalYear: query.fiscalYear === undefined ? undefined : Number(query.fiscalYear), kind: query.kind };
+    const filter = {
+      regionCode: query.regionCode,
+      fiscalYear: query.fiscalYear === undefined ? undefined : Number(query.fiscalYear),
+      kind: query.kind,
+    };
     return this.queries.execute(new ListFindingsQuery(callerOf(user), filter, page, pageSize));
   }
 }

@@ -56,7 +56,8 @@ export class ListFindingsHandler implements IQueryHandler<ListFindingsQuery> {
   constructor(@Inject(READ_STORE) private readonly reads: ReadStore) {}
 
   async execute({ caller, filter, page, pageSize }: ListFindingsQuery): Promise<FindingsAnswer> {
-    if (filter.regionCode !== undefined && !canAccessRegion(caller, filter.regionCode)) throw new NotFound(`region ${filter.regionCode} has no findings to show`);
+    if (filter.regionCode !== undefined && !canAccessRegion(caller, filter.regionCode))
+      throw new NotFound(`region ${filter.regionCode} has no findings to show`);
     const regionCode = scopeOfList(caller, filter.regionCode);
     const where: Filter = { ...subtreeFilter('regionCode', regionCode) };
     if (filter.fiscalYear !== undefined) where.fiscalYear = filter.fiscalYear;

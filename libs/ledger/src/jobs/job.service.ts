@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { NotFound } from '@app/domain';
+import { Forbidden, NotFound } from '@app/domain';
 import { READ_STORE, ReadStore } from '@app/read-models';
 import type { Caller } from '../command-seam/command-context';
 
@@ -50,17 +50,28 @@ export class JobService {
   }
 
   async save(job: JobRecord): Promise<void> {
-    await this.reads.putRecord(JOBS_NAMESPACE, job.jobId, { ...job, updatedAt: new Date().toISOString() } as unknown as Record<string, unknown>);
+    await this.reads.putRecord(JOBS_NAMESPACE, job.jobId, { ...job, updatedAt: new Date().toISOString() } as unknown as Record<
+      string,
+      unknown
+    >);
   }
 
   async find(jobId: string): Promise<JobRecord | undefined> {
     return (await this.reads.getRecord(JOBS_NAMESPACE, jobId)) as JobRecord | undefined;
   }
 
-  /** The job for its creator or an admin; anyone else (and an unknown id) gets a 404. */
+  /**
+   * The job, for an admin (404 when unknown) or for the user who started it. Anyone else gets a 403,
+   * whether the job exists or not, so a job id tells them nothing.
+   */
   async get(jobId: string, reader: { userId: string; roles: readonly string[] }): Promise<JobRecord> {
-    const job = await this.find(jobId);
-    if (!job || !(reader.roles.includes('admin') || job.createdBy.userId === reader.userId)) throw new NotFound(`job ${jobId} is not known`);
+    const found = await this.find(jobId);
+    const job = found && typeof found.kind === 'string' ? found : undefined;
+    if (reader.roles.includes('admin')) {
+      if (!job) throw new NotFound(`job ${jobId} is not known`);
+      return job;
+    }
+    if (!job || job.createdBy.userId !== reader.userId) throw new Forbidden(`jobs are for admins and for the user who started them`);
     return job;
   }
 

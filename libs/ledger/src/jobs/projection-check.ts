@@ -65,11 +65,23 @@ export async function checkProjections(
       if (s && s.version === p.version) upTo.set(p, s.checkpoint);
     }
     const { memory, replayed } = await replay(events, upTo, options.batchSize ?? 5000);
-    const result: ProjectionCheckResult = { ok: true, generation: models.generation, eventsReplayed: replayed, projections: [], differences: [] };
+    const result: ProjectionCheckResult = {
+      ok: true,
+      generation: models.generation,
+      eventsReplayed: replayed,
+      projections: [],
+      differences: [],
+    };
     let moved = false;
     for (const p of projections) {
       const checkpoint = upTo.get(p);
-      const check: ProjectionCheck = { projection: p.name, version: p.version, ...(checkpoint !== undefined && { checkpoint }), documents: 0, differences: 0 };
+      const check: ProjectionCheck = {
+        projection: p.name,
+        version: p.version,
+        ...(checkpoint !== undefined && { checkpoint }),
+        documents: 0,
+        differences: 0,
+      };
       result.projections.push(check);
       if (checkpoint === undefined) {
         check.notBuilt = true;
@@ -93,7 +105,11 @@ export async function checkProjections(
   }
 }
 
-async function replay(events: EventStore, upTo: Map<Projection, string>, batchSize: number): Promise<{ memory: InMemoryReadModels; replayed: number }> {
+async function replay(
+  events: EventStore,
+  upTo: Map<Projection, string>,
+  batchSize: number,
+): Promise<{ memory: InMemoryReadModels; replayed: number }> {
   const memory = new InMemoryReadModels();
   const last = [...upTo.values()].sort().pop();
   let replayed = 0;
@@ -124,7 +140,12 @@ async function replay(events: EventStore, upTo: Map<Projection, string>, batchSi
 }
 
 /** The documents of one collection, compared by id (both lists as `find` answers them: by id). */
-export function compareCollection(projection: string, collection: string, actual: readonly Doc[], expected: readonly Doc[]): ProjectionDifference[] {
+export function compareCollection(
+  projection: string,
+  collection: string,
+  actual: readonly Doc[],
+  expected: readonly Doc[],
+): ProjectionDifference[] {
   const want = new Map(expected.map((d) => [d.id, d]));
   const have = new Map(actual.map((d) => [d.id, d]));
   const out: ProjectionDifference[] = [];
@@ -135,7 +156,9 @@ export function compareCollection(projection: string, collection: string, actual
     if (!a) out.push({ projection, collection, id, problem: 'missing' });
     else if (!e) out.push({ projection, collection, id, problem: 'unexpected' });
     else if (!isDeepStrictEqual(normal(a), normal(e))) {
-      const fields = [...new Set([...Object.keys(a), ...Object.keys(e)])].filter((f) => !isDeepStrictEqual(normal(a[f]), normal(e[f]))).sort();
+      const fields = [...new Set([...Object.keys(a), ...Object.keys(e)])]
+        .filter((f) => !isDeepStrictEqual(normal(a[f]), normal(e[f])))
+        .sort();
       out.push({ projection, collection, id, problem: 'changed', fields });
     }
   }
@@ -149,6 +172,11 @@ function normal(value: unknown): unknown {
 
 /** One line per difference, for people. */
 export function describeDifference(d: ProjectionDifference): string {
-  const what = d.problem === 'missing' ? 'missing from the read models' : d.problem === 'unexpected' ? 'in the read models but not in the replay' : `differs (${(d.fields ?? []).join(', ')})`;
+  const what =
+    d.problem === 'missing'
+      ? 'missing from the read models'
+      : d.problem === 'unexpected'
+        ? 'in the read models but not in the replay'
+        : `differs (${(d.fields ?? []).join(', ')})`;
   return `${d.collection}/${d.id} (projection ${d.projection}): ${what}`;
 }

@@ -68,7 +68,8 @@ export class RebuildService implements OnApplicationShutdown {
     const current = await this.jobs.pointer('rebuild');
     const other = current === undefined ? undefined : await this.jobs.find(current);
     if (other && other.status === 'RUNNING') {
-      if (Date.now() - Date.parse(other.updatedAt) < STALE_MS) throw new Conflict(`a projection rebuild is already running: job ${other.jobId}`);
+      if (Date.now() - Date.parse(other.updatedAt) < STALE_MS)
+        throw new Conflict(`a projection rebuild is already running: job ${other.jobId}`);
       await this.jobs.save({ ...other, status: 'FAILED', finishedAt: new Date().toISOString(), error: 'the process running it stopped' });
     }
     const job = await this.jobs.create(REBUILD_JOB, caller, await this.eventCount());
@@ -112,13 +113,19 @@ export class RebuildService implements OnApplicationShutdown {
           if (Date.now() - lastWrite < PROGRESS_EVERY_MS) return;
           lastWrite = Date.now();
           const snapshot = { ...job, progress: { ...job.progress } };
-          writing = writing.then(() => this.jobs.save(snapshot)).catch((e: Error) => this.logger.warn(`job ${job.jobId}: progress not saved: ${e.message}`));
+          writing = writing
+            .then(() => this.jobs.save(snapshot))
+            .catch((e: Error) => this.logger.warn(`job ${job.jobId}: progress not saved: ${e.message}`));
         },
       });
       await writing;
       job.status = 'SUCCEEDED';
       job.progress = { done: result.eventsProjected, total: Math.max(job.progress.total, result.eventsProjected) };
-      job.result = { generation: result.generation, eventsProjected: result.eventsProjected, ...(result.checkpoint !== undefined && { checkpoint: result.checkpoint }) };
+      job.result = {
+        generation: result.generation,
+        eventsProjected: result.eventsProjected,
+        ...(result.checkpoint !== undefined && { checkpoint: result.checkpoint }),
+      };
     } catch (error) {
       await writing;
       job.status = 'FAILED';

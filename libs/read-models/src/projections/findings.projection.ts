@@ -21,7 +21,13 @@ import { defineProjection, DocKey } from '../projection';
  * The projection keeps what it needs of each allocation (region, fiscal year, target, allocatedOn) in
  * its own collection `findingAllocations`, so it reads nothing another projection owns.
  */
-export const FINDING_KINDS = ['DOUBLE_FUNDING', 'PAID_AFTER_EXIT', 'LATE_PAYMENT', 'REVISED_BELOW_TARGET', 'DUPLICATE_CLAIM_REFUSED'] as const;
+export const FINDING_KINDS = [
+  'DOUBLE_FUNDING',
+  'PAID_AFTER_EXIT',
+  'LATE_PAYMENT',
+  'REVISED_BELOW_TARGET',
+  'DUPLICATE_CLAIM_REFUSED',
+] as const;
 export type FindingKind = (typeof FINDING_KINDS)[number];
 
 /** The monthly premium (JKK + JKM) the target cost of an allocation is reckoned with. */

@@ -16,7 +16,13 @@ export * from './claims.projection';
 export * from './findings.projection';
 
 /** Every projection of the ledger; each keeps its own checkpoint and version, and owns its collections. */
-export const LEDGER_PROJECTIONS: readonly Projection[] = [fundingProjection, workersProjection, coverageProjection, claimsProjection, findingsProjection];
+export const LEDGER_PROJECTIONS: readonly Projection[] = [
+  fundingProjection,
+  workersProjection,
+  coverageProjection,
+  claimsProjection,
+  findingsProjection,
+];
 
 /**
  * @deprecated The checkpoint the ledger projections shared before each kept its own. Read models
