@@ -1,4 +1,4 @@
-import { DocChange, ReadModels, ReadModelSchema, ReadStore } from '@app/read-models';
+import { DocChange, ProjectionConflictError, ReadModels, ReadModelSchema, ReadStore } from '@app/read-models';
 
 export const contractSchema: ReadModelSchema = {
   workers: { indexes: [['regionCode', 'status'], ['enrolledOn']] },
@@ -17,7 +17,7 @@ const worker = (id: string, regionCode: string, status: string, enrolledOn: stri
  * read models included. `open` answers fresh, empty read models with the collections of `contractSchema`.
  */
 export function projectionStateContract(open: () => Promise<ReadModels>): void {
-  it('keeps each projection\'s version with its checkpoint', async () => {
+  it("keeps each projection's version with its checkpoint", async () => {
     const models = await open();
     expect(await models.projectionState('workers')).toBeUndefined();
     await models.commit('workers', [worker('w1', '53.03', 'ACTIVE', '2025-07-07', 6)], 'p-1', 3);
@@ -30,9 +30,59 @@ export function projectionStateContract(open: () => Promise<ReadModels>): void {
     expect(await models.projectionState('other')).toBeUndefined();
   });
 
+  it('commits only from the checkpoint the batch started from (compare-and-set), else writes nothing', async () => {
+    const models = await open();
+    await models.commit('workers', [worker('w1', '53.03', 'ACTIVE', '2025-07-07', 1)], 'p-1', 2, null);
+    // A second writer that also started from "no checkpoint" loses and writes nothing.
+    const late = models.commit(
+      'workers',
+      [worker('w1', '53.03', 'ACTIVE', '2025-07-07', 99), worker('w9', '53.03', 'ACTIVE', '2025-07-07', 1)],
+      'p-1',
+      2,
+      null,
+    );
+    await expect(late).rejects.toBeInstanceOf(ProjectionConflictError);
+    expect(await models.get('workers', 'w1')).toMatchObject({ paidMonths: 1 });
+    expect(await models.get('workers', 'w9')).toBeUndefined();
+    await models.commit('workers', [worker('w1', '53.03', 'ACTIVE', '2025-07-07', 2)], 'p-2', 2, { checkpoint: 'p-1', version: 2 });
+    // Stale checkpoint, or the right checkpoint of another version: refused.
+    await expect(
+      models.commit('workers', [worker('w1', '53.03', 'ACTIVE', '2025-07-07', 3)], 'p-3', 2, { checkpoint: 'p-1', version: 2 }),
+    ).rejects.toBeInstanceOf(ProjectionConflictError);
+    await expect(models.commit('workers', [], 'p-3', 2, { checkpoint: 'p-2', version: 1 })).rejects.toBeInstanceOf(ProjectionConflictError);
+    await expect(models.commit('workers', [], 'p-3', 2, { checkpoint: 'p-2' })).rejects.toBeInstanceOf(ProjectionConflictError);
+    expect(await models.projectionState('workers')).toEqual({ checkpoint: 'p-2', version: 2 });
+    expect(await models.get('workers', 'w1')).toMatchObject({ paidMonths: 2 });
+    // Without a version on either side.
+    await models.commit('regions', [], 'p-5', undefined, null);
+    await models.commit('regions', [], 'p-6', undefined, { checkpoint: 'p-5' });
+    await expect(models.commit('regions', [], 'p-7', undefined, { checkpoint: 'p-5' })).rejects.toBeInstanceOf(ProjectionConflictError);
+  });
+
+  it('clears only from the expected state; a stale clear clears nothing', async () => {
+    const models = await open();
+    await models.commit('workers', [worker('w1', '53.03', 'ACTIVE', '2025-07-07', 1)], 'p-1', 1, null);
+    await expect(models.clear('workers', ['workers'], null)).rejects.toBeInstanceOf(ProjectionConflictError);
+    await expect(models.clear('workers', ['workers'], { checkpoint: 'p-0', version: 1 })).rejects.toBeInstanceOf(ProjectionConflictError);
+    expect(await models.get('workers', 'w1')).toBeDefined();
+    expect(await models.projectionState('workers')).toEqual({ checkpoint: 'p-1', version: 1 });
+    await models.clear('workers', ['workers'], { checkpoint: 'p-1', version: 1 });
+    expect(await models.projectionState('workers')).toBeUndefined();
+    expect(await models.get('workers', 'w1')).toBeUndefined();
+    // Cleared, it may be cleared again from "no checkpoint", then committed from there once.
+    await models.clear('workers', ['workers'], null);
+    await models.commit('workers', [], 'p-1', 2, null);
+    await expect(models.commit('workers', [], 'p-1', 2, null)).rejects.toBeInstanceOf(ProjectionConflictError);
+  });
+
   it('clears one projection: its collections and its checkpoint, nothing else', async () => {
     const models = await open();
-    await models.commit('workers', [worker('w1', '53.03', 'ACTIVE', '2025-07-07', 6), worker('w2f', '53.01', 'ACTIVE', '2025-07-21', 2)], 'p-1', 1);
+    await models.commit(
+      'workers',
+      [worker('w1', '53.03', 'ACTIVE', '2025-07-07', 6), worker('w2f', '53.01', 'ACTIVE', '2025-07-21', 2)],
+      'p-1',
+      1,
+    );
     await models.commit('regions', [{ collection: 'regions', id: '53', doc: { id: '53', name: 'Nusa Tenggara Timur' } }], 'p-2', 2);
     await models.clear('workers', ['workers']);
     expect(await models.projectionState('workers')).toBeUndefined();
@@ -94,7 +144,10 @@ export function readStoreContract(name: string, open: () => Promise<ReadStore>):
       expect(active.total).toBe(2);
       const inSet = await models.find('workers', { filter: { status: { in: ['EXITED', 'LAPSED'] } } });
       expect(inSet.items.map((d) => d.id)).toEqual(['w2f']);
-      const range = await models.find('workers', { filter: { enrolledOn: { gte: '2025-07-21', lt: '2026-01-01' } }, sort: [['enrolledOn', 1]] });
+      const range = await models.find('workers', {
+        filter: { enrolledOn: { gte: '2025-07-21', lt: '2026-01-01' } },
+        sort: [['enrolledOn', 1]],
+      });
       expect(range.items.map((d) => d.id)).toEqual(['w2f', 'w3']);
       const nested = await models.find('workers', { filter: { 'nested.sex': 'F' } });
       expect(nested.items.map((d) => d.id)).toEqual(['w2f', 'w4f']);
@@ -109,12 +162,20 @@ export function readStoreContract(name: string, open: () => Promise<ReadStore>):
       const models = await seed();
       expect(await models.checkpoint('test')).toBe('p-1');
       await expect(
-        models.commit('test', [worker('w5', '53.03', 'ACTIVE', '2026-02-01', 0), { collection: 'noSuchCollection', id: 'x', doc: { id: 'x' } }], 'p-2'),
+        models.commit(
+          'test',
+          [worker('w5', '53.03', 'ACTIVE', '2026-02-01', 0), { collection: 'noSuchCollection', id: 'x', doc: { id: 'x' } }],
+          'p-2',
+        ),
       ).rejects.toThrow();
       expect(await models.get('workers', 'w5')).toBeUndefined();
       expect(await models.checkpoint('test')).toBe('p-1');
 
-      await models.commit('test', [{ collection: 'workers', id: 'w1', doc: null }, worker('w3', '53.01', 'LAPSED', '2025-08-01', 5)], 'p-2');
+      await models.commit(
+        'test',
+        [{ collection: 'workers', id: 'w1', doc: null }, worker('w3', '53.01', 'LAPSED', '2025-08-01', 5)],
+        'p-2',
+      );
       expect(await models.get('workers', 'w1')).toBeUndefined();
       expect(await models.get('workers', 'w3')).toMatchObject({ status: 'LAPSED' });
       expect(await models.checkpoint('test')).toBe('p-2');
@@ -175,7 +236,7 @@ export function readStoreContract(name: string, open: () => Promise<ReadStore>):
     it('refuses operator objects and odd names instead of passing them to the database', async () => {
       const models = await seed();
       await expect(models.find('workers', { filter: { regionCode: { in: [{ $gt: '' }] } } as never })).rejects.toThrow();
-      await expect(models.find('workers', { filter: { '$where': 'x' } as never })).rejects.toThrow();
+      await expect(models.find('workers', { filter: { $where: 'x' } as never })).rejects.toThrow();
       await expect(models.find('workers; DROP TABLE x', {})).rejects.toThrow();
     });
   });

@@ -11,7 +11,11 @@ export interface LedgerConfig {
    * without the NIK being guessable from the id. Must never change for a ledger.
    */
   nikPepper?: string;
-  /** Run the projector inside this process (the embedded default) or leave it to apps/projector. */
+  /**
+   * Run the projector inside this process (the embedded default) or leave it to apps/projector.
+   * RUN_PROJECTOR; unset = true on the embedded read models, false whenever MONGO_URL is set (the API
+   * scales out there and the projector runs as its own process; several may run, one writer each).
+   */
   runProjector: boolean;
   /** How long start-up waits for a configured server before failing. */
   connectTimeoutMs: number;
@@ -35,7 +39,7 @@ export function loadLedgerConfig(env: NodeJS.ProcessEnv = process.env): LedgerCo
     eventStoreUrl: env.EVENTSTORE_URL || undefined,
     mongoUrl: env.MONGO_URL || undefined,
     nikPepper: env.NIK_PEPPER || undefined,
-    runProjector: (env.RUN_PROJECTOR ?? 'true') !== 'false',
+    runProjector: env.RUN_PROJECTOR ? env.RUN_PROJECTOR !== 'false' : !env.MONGO_URL,
     connectTimeoutMs: Number(env.CONNECT_TIMEOUT_MS ?? 10_000),
     signingKey: env.LEDGER_SIGNING_KEY || undefined,
     masterKey: env.MASTER_KEY || undefined,

@@ -1,4 +1,18 @@
-import { assertScalar, Condition, Doc, DocChange, FindQuery, isRange, Page, ProjectionState, ReadModels, Scalar } from './read-store.port';
+import {
+  assertScalar,
+  Condition,
+  Doc,
+  DocChange,
+  ExpectedProjectionState,
+  FindQuery,
+  isExpectedState,
+  isRange,
+  Page,
+  ProjectionConflictError,
+  ProjectionState,
+  ReadModels,
+  Scalar,
+} from './read-store.port';
 
 /**
  * Read models held in memory: the third target of the projections, for point-in-time reports (replay
@@ -46,12 +60,25 @@ export class InMemoryReadModels implements ReadModels {
     return { items: items.map((d) => structuredClone(d)), total: matching.length };
   }
 
-  async commit(projection: string, changes: readonly DocChange[], checkpoint: string, version?: number): Promise<void> {
+  async commit(
+    projection: string,
+    changes: readonly DocChange[],
+    checkpoint: string,
+    version?: number,
+    expected?: ExpectedProjectionState,
+  ): Promise<void> {
+    this.assertState(projection, expected);
     for (const c of changes) {
       if (c.doc) this.coll(c.collection).set(c.id, structuredClone({ ...c.doc, id: c.id }));
       else this.coll(c.collection).delete(c.id);
     }
     this.checkpoints.set(projection, version === undefined ? { checkpoint } : { checkpoint, version });
+  }
+
+  private assertState(projection: string, expected: ExpectedProjectionState | undefined): void {
+    if (expected === undefined) return;
+    const stored = this.checkpoints.get(projection);
+    if (!isExpectedState(stored, expected)) throw new ProjectionConflictError(projection, expected, stored && { ...stored });
   }
 
   async checkpoint(projection: string): Promise<string | undefined> {
@@ -63,7 +90,8 @@ export class InMemoryReadModels implements ReadModels {
     return state && { ...state };
   }
 
-  async clear(projection: string, collections: readonly string[]): Promise<void> {
+  async clear(projection: string, collections: readonly string[], expected?: ExpectedProjectionState): Promise<void> {
+    this.assertState(projection, expected);
     this.checkpoints.delete(projection);
     for (const collection of collections) this.collections.delete(collection);
   }
@@ -81,7 +109,8 @@ function compare(a: unknown, b: unknown): number {
 }
 
 function matches(value: unknown, condition: Condition): boolean {
-  if (condition === null || typeof condition !== 'object') return value === assertScalar(condition) || (condition === null && value === undefined);
+  if (condition === null || typeof condition !== 'object')
+    return value === assertScalar(condition) || (condition === null && value === undefined);
   if (!isRange(condition)) return condition.in.includes(value as Scalar);
   const v = value as NonNullable<Scalar>;
   if (value === undefined || value === null) return false;

@@ -1,11 +1,67 @@
-import { MongoClient, type AnyBulkWriteOperation, type Db, type Document } from 'mongodb';
+import { randomUUID } from 'node:crypto';
+import {
+  MongoClient,
+  MongoServerError,
+  type AnyBulkWriteOperation,
+  type ClientSession,
+  type Db,
+  type Document,
+  type Filter,
+} from 'mongodb';
 import { toMongoFilter, toMongoSort } from './mongo-filter';
-import { assertName, Doc, DocChange, FindQuery, Page, ProjectionState, ReadModels, ReadModelSchema, ReadStore } from './read-store.port';
+import {
+  assertName,
+  Doc,
+  DocChange,
+  ExpectedProjectionState,
+  FindQuery,
+  Page,
+  ProjectionConflictError,
+  ProjectionState,
+  ReadModels,
+  ReadModelSchema,
+  ReadStore,
+} from './read-store.port';
 
+/**
+ * A projection's checkpoint. While a clear is under way it holds no position but the clearing
+ * writer's token (`clearing`) and when it started (`since`): no commit lands until the clear is over,
+ * and a clear left behind by a crashed writer is taken over once older than the store's lease.
+ */
 interface CheckpointDoc {
   _id: string;
-  position: string;
+  position?: string;
   version?: number;
+  clearing?: string;
+  since?: Date;
+}
+
+/** How long a clear may stay under way before another writer may take it over (its writer crashed). */
+const CLEAR_LEASE_MS = 10 * 60_000;
+
+/** What `hello` answers that decides whether the server can run the read store's transactions. */
+export interface HelloReply {
+  setName?: string;
+  msg?: string;
+  isWritablePrimary?: boolean;
+  ismaster?: boolean;
+}
+
+/**
+ * Why a server cannot hold the read models, or undefined when it can. Commits are transactions, which
+ * MongoDB runs only on a replica set member or through mongos; a standalone server accepts the
+ * connection and then refuses every commit, so it is refused at start-up instead.
+ */
+export function replicaSetProblem(hello: HelloReply, url: string): string | undefined {
+  if (hello.setName || hello.msg === 'isdbgrid') return undefined;
+  return (
+    `MongoDB at ${redactUrl(url)} is a standalone server: the read models commit with transactions, which need a replica set ` +
+    `(a single-node one is enough: start mongod with --replSet rs0 and run rs.initiate(), as docker/compose.yaml does) or a sharded cluster`
+  );
+}
+
+function redactUrl(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, '//***@');
 }
 
 interface MetaDoc {
@@ -26,15 +82,27 @@ export class MongoReadStore implements ReadStore {
     private readonly schema: ReadModelSchema,
   ) {}
 
-  static async connect(url: string, schema: ReadModelSchema, timeoutMs = 10_000): Promise<MongoReadStore> {
+  /** Connects, and refuses a server that is not a replica set member or mongos (`newClient`: tests pass a fake). */
+  static async connect(
+    url: string,
+    schema: ReadModelSchema,
+    timeoutMs = 10_000,
+    newClient: (url: string, timeoutMs: number) => MongoClient = (u, t) => new MongoClient(u, { serverSelectionTimeoutMS: t }),
+  ): Promise<MongoReadStore> {
     Object.keys(schema).forEach(assertName);
-    const client = new MongoClient(url, { serverSelectionTimeoutMS: timeoutMs });
+    const client = newClient(url, timeoutMs);
+    let hello: HelloReply;
     try {
       await client.connect();
-      await client.db().command({ ping: 1 });
+      hello = (await client.db('admin').command({ hello: 1 })) as HelloReply;
     } catch (error) {
       await client.close().catch(() => undefined);
-      throw new Error(`MongoDB at ${url.replace(/\/\/[^@/]*@/, '//***@')} cannot be reached: ${(error as Error).message}`);
+      throw new Error(`MongoDB at ${redactUrl(url)} cannot be reached: ${(error as Error).message}`);
+    }
+    const problem = replicaSetProblem(hello, url);
+    if (problem) {
+      await client.close().catch(() => undefined);
+      throw new Error(problem);
     }
     const store = new MongoReadStore(client, client.db(), schema);
     await store.init();
@@ -67,7 +135,11 @@ export class MongoReadStore implements ReadStore {
   }
 
   async createGeneration(): Promise<ReadModels> {
-    const next = await this.meta().findOneAndUpdate({ _id: 'lastGeneration' }, { $inc: { value: 1 } }, { upsert: true, returnDocument: 'after' });
+    const next = await this.meta().findOneAndUpdate(
+      { _id: 'lastGeneration' },
+      { $inc: { value: 1 } },
+      { upsert: true, returnDocument: 'after' },
+    );
     const generation = next?.value ?? 2;
     await this.ensureIndexes(generation);
     return new MongoReadModels(this.client, this.db, generation, this.schema);
@@ -84,7 +156,9 @@ export class MongoReadStore implements ReadStore {
   }
 
   async getRecord(namespace: string, id: string): Promise<Record<string, unknown> | undefined> {
-    const doc = await this.db.collection<{ _id: string; record: Record<string, unknown> }>('records').findOne({ _id: `${namespace}/${id}` });
+    const doc = await this.db
+      .collection<{ _id: string; record: Record<string, unknown> }>('records')
+      .findOne({ _id: `${namespace}/${id}` });
     return doc?.record;
   }
 
@@ -138,19 +212,63 @@ class MongoReadModels implements ReadModels {
     return this.db.collection<CheckpointDoc>(`checkpoints_g${this.generation}`);
   }
 
-  async commit(projection: string, changes: readonly DocChange[], checkpoint: string, version?: number): Promise<void> {
+  /**
+   * One transaction: the checkpoint's compare-and-set first (a conditional update, or an insert when
+   * no checkpoint is expected), then the documents. A concurrent commit of the same projection makes
+   * the server abort one of the two (a write conflict); the driver runs the loser again, which then
+   * finds the winner's checkpoint and rejects with ProjectionConflictError, writing nothing.
+   */
+  async commit(
+    projection: string,
+    changes: readonly DocChange[],
+    checkpoint: string,
+    version?: number,
+    expected?: ExpectedProjectionState,
+  ): Promise<void> {
     const byCollection = groupWrites(changes);
     const session = this.client.startSession();
     try {
       await session.withTransaction(async () => {
+        await this.writeCheckpoint(session, projection, checkpoint, version, expected);
         for (const [collection, ops] of byCollection) {
           await this.collection(collection).bulkWrite(ops, { session, ordered: true });
         }
-        await this.checkpoints().replaceOne({ _id: projection }, version === undefined ? { position: checkpoint } : { position: checkpoint, version }, { upsert: true, session });
       });
     } finally {
       await session.endSession();
     }
+  }
+
+  private async writeCheckpoint(
+    session: ClientSession,
+    projection: string,
+    position: string,
+    version: number | undefined,
+    expected: ExpectedProjectionState | undefined,
+  ): Promise<void> {
+    const next = version === undefined ? { position } : { position, version };
+    if (expected === undefined) {
+      await this.checkpoints().replaceOne({ _id: projection }, next, { upsert: true, session });
+      return;
+    }
+    if (expected === null) {
+      try {
+        await this.checkpoints().insertOne({ _id: projection, ...next }, { session });
+      } catch (error) {
+        if (error instanceof MongoServerError && error.code === 11000) throw await this.conflict(projection, expected);
+        throw error;
+      }
+      return;
+    }
+    const result = await this.checkpoints().replaceOne(stateFilter(projection, expected), next, { session });
+    if (result.matchedCount === 0) throw await this.conflict(projection, expected);
+  }
+
+  private async conflict(projection: string, expected: ExpectedProjectionState): Promise<ProjectionConflictError> {
+    const doc = await this.checkpoints()
+      .findOne({ _id: projection })
+      .catch(() => null);
+    return new ProjectionConflictError(projection, expected, doc?.clearing ? 'clearing' : toState(doc));
   }
 
   async checkpoint(projection: string): Promise<string | undefined> {
@@ -158,20 +276,68 @@ class MongoReadModels implements ReadModels {
   }
 
   async projectionState(projection: string): Promise<ProjectionState | undefined> {
-    const doc = await this.checkpoints().findOne({ _id: projection });
-    if (!doc) return undefined;
-    return typeof doc.version === 'number' ? { checkpoint: doc.position, version: doc.version } : { checkpoint: doc.position };
+    return toState(await this.checkpoints().findOne({ _id: projection }));
   }
 
   /**
    * Not one transaction (a large collection would exceed a transaction's limits): the checkpoint goes
    * first, so a failure part-way leaves a projection without a checkpoint, which is cleared again.
+   *
+   * With `expected`, the checkpoint is first swapped (compare-and-set) for a marker holding this
+   * clear's token, which no commit matches; the documents are deleted; the marker is removed last, and
+   * only if it is still this clear's (another writer may have taken over a clear older than the lease).
    */
-  async clear(projection: string, collections: readonly string[]): Promise<void> {
+  async clear(
+    projection: string,
+    collections: readonly string[],
+    expected?: ExpectedProjectionState,
+    now: () => Date = () => new Date(),
+  ): Promise<void> {
     const targets = collections.map((c) => this.collection(c));
-    await this.checkpoints().deleteOne({ _id: projection });
+    if (expected === undefined) {
+      await this.checkpoints().deleteOne({ _id: projection });
+      for (const collection of targets) await collection.deleteMany({});
+      return;
+    }
+    const token = randomUUID();
+    const since = now();
+    const marker = { $set: { clearing: token, since }, $unset: { position: '', version: '' } } as const;
+    if (expected === null) {
+      // No checkpoint: no document, or a clear abandoned longer ago than the lease.
+      const stale = await this.checkpoints().updateOne(
+        { _id: projection, position: { $exists: false }, since: { $lt: new Date(since.getTime() - CLEAR_LEASE_MS) } },
+        marker,
+      );
+      if (stale.matchedCount === 0) {
+        try {
+          await this.checkpoints().insertOne({ _id: projection, clearing: token, since });
+        } catch (error) {
+          if (error instanceof MongoServerError && error.code === 11000) throw await this.conflict(projection, expected);
+          throw error;
+        }
+      }
+    } else {
+      const swapped = await this.checkpoints().updateOne(stateFilter(projection, expected), marker);
+      if (swapped.matchedCount === 0) throw await this.conflict(projection, expected);
+    }
     for (const collection of targets) await collection.deleteMany({});
+    const done = await this.checkpoints().deleteOne({ _id: projection, clearing: token });
+    if (done.deletedCount === 0) throw await this.conflict(projection, null);
   }
+}
+
+/** The checkpoint document holding exactly this state (a marker of a clear under way never does). */
+function stateFilter(projection: string, expected: ProjectionState): Filter<CheckpointDoc> {
+  return {
+    _id: projection,
+    position: expected.checkpoint,
+    version: expected.version === undefined ? { $exists: false } : expected.version,
+  };
+}
+
+function toState(doc: CheckpointDoc | null): ProjectionState | undefined {
+  if (!doc || doc.position === undefined) return undefined;
+  return typeof doc.version === 'number' ? { checkpoint: doc.position, version: doc.version } : { checkpoint: doc.position };
 }
 
 /** Replacements keyed by id, so replaying a batch writes the same documents again: idempotent. */

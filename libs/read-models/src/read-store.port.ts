@@ -45,8 +45,20 @@ export interface ReadModels {
   /**
    * Writes the changed documents and the projection's checkpoint atomically; `version` (the version of
    * the projection's code that produced them) is stored with the checkpoint.
+   *
+   * `expected` makes the checkpoint a compare-and-set inside the same commit: the state the batch
+   * started from (`null`: no checkpoint yet). When the stored state is another (a second runner
+   * committed first, or cleared the projection), nothing is written and the commit rejects with a
+   * `ProjectionConflictError`; the runner then reads the state again and carries on from there, so two
+   * writers never count an event twice. Left out, the commit is unconditional (in-memory replays).
    */
-  commit(projection: string, changes: readonly DocChange[], checkpoint: string, version?: number): Promise<void>;
+  commit(
+    projection: string,
+    changes: readonly DocChange[],
+    checkpoint: string,
+    version?: number,
+    expected?: ExpectedProjectionState,
+  ): Promise<void>;
   checkpoint(projection: string): Promise<string | undefined>;
   /** The projection's checkpoint and the version stored with it; undefined before its first commit. */
   projectionState(projection: string): Promise<ProjectionState | undefined>;
@@ -54,8 +66,34 @@ export interface ReadModels {
    * Forgets the projection: deletes its checkpoint, then every document of its collections (a rebuild
    * in place starts from here). Other collections and other projections' checkpoints are untouched.
    * A failure part-way leaves the checkpoint gone, so the projection is cleared again.
+   *
+   * `expected` (as for `commit`): clears only when the stored state is that one, else rejects with a
+   * `ProjectionConflictError` and clears nothing; no commit lands while a clear is under way.
    */
-  clear(projection: string, collections: readonly string[]): Promise<void>;
+  clear(projection: string, collections: readonly string[], expected?: ExpectedProjectionState): Promise<void>;
+}
+
+/** The stored state a commit or a clear expects: `null` = no checkpoint. */
+export type ExpectedProjectionState = ProjectionState | null;
+
+/** Whether a stored state (undefined: none) is the expected one: same checkpoint, same version. */
+export function isExpectedState(stored: ProjectionState | undefined, expected: ExpectedProjectionState): boolean {
+  if (expected === null) return stored === undefined;
+  return stored !== undefined && stored.checkpoint === expected.checkpoint && (stored.version ?? null) === (expected.version ?? null);
+}
+
+/** Another writer changed the projection's checkpoint since the batch read it: nothing was written. */
+export class ProjectionConflictError extends Error {
+  constructor(
+    readonly projection: string,
+    readonly expected: ExpectedProjectionState,
+    readonly actual: ProjectionState | undefined | 'clearing',
+  ) {
+    const show = (s: ProjectionState | null | undefined | 'clearing') =>
+      s === 'clearing' ? 'a clear under way' : s ? `${s.checkpoint} (v${s.version ?? '-'})` : 'none';
+    super(`projection ${projection}: expected checkpoint ${show(expected)}, found ${show(actual)}`);
+    this.name = 'ProjectionConflictError';
+  }
 }
 
 export interface ProjectionState {

@@ -1,7 +1,17 @@
 import { EventEmitter } from 'node:events';
 import type { EventStore, RecordedEvent } from '@app/event-store';
 import { assertIndependent, DocKey, handles, keyOf, keysFor, Projection, ProjectionBatch } from './projection';
-import type { Doc, DocChange, ProjectionState, ReadModels } from './read-store.port';
+import {
+  ProjectionConflictError,
+  type Doc,
+  type DocChange,
+  type ExpectedProjectionState,
+  type ProjectionState,
+  type ReadModels,
+} from './read-store.port';
+
+/** A runner that lost a race waits this long before reading the state again (the winner moves on meanwhile). */
+const CONFLICT_PAUSE_MS = 5;
 
 export interface RunnerOptions {
   /** A label for this runner. Checkpoints are not kept under it: every projection keeps its own. */
@@ -48,6 +58,11 @@ export interface ProjectionStatus {
  * place and alone: its collections are cleared and it replays the ledger from the start, while the
  * others carry on from their checkpoints (their documents keep answering; its own answer partially
  * until it has caught up: `rebuildReadModels` rebuilds into a fresh generation instead).
+ *
+ * One writer per projection: every commit and clear is a compare-and-set of the checkpoint the batch
+ * started from. Several runners (API replicas, projector processes) may run on one read store; when
+ * another committed first, the batch is dropped (`ProjectionConflictError`), the state read again and
+ * the projection carries on from the winner's checkpoint, so no event is counted twice.
  */
 export class ProjectionRunner {
   private readonly emitter = new EventEmitter();
@@ -56,6 +71,9 @@ export class ProjectionRunner {
   private lastError?: Error;
   /** Projections (by generation) this runner has cleared and that have not committed since. */
   private readonly cleared = new Set<string>();
+  private conflictCount = 0;
+  /** Whether the last batch lost a race with another writer (then the caller should not idle). */
+  private lastBatchConflicted = false;
 
   constructor(
     private readonly store: EventStore,
@@ -71,12 +89,18 @@ export class ProjectionRunner {
     return this.lastError;
   }
 
+  /** Batches (or clears) dropped because another writer had moved the projection's checkpoint first. */
+  get conflicts(): number {
+    return this.conflictCount;
+  }
+
   /** Projects one batch per group of projections at the same checkpoint; answers how many events it read (0 when caught up). */
   async runBatch(): Promise<number> {
+    this.lastBatchConflicted = false;
     const target = await this.target();
     const from = await this.prepare(target);
     const groups = new Map<string | undefined, Projection[]>();
-    for (const [projection, after] of from) groups.set(after, [...(groups.get(after) ?? []), projection]);
+    for (const [projection, { after }] of from) groups.set(after, [...(groups.get(after) ?? []), projection]);
     // Positions sort as strings; "from the start" first (sort() would put undefined last).
     const positions = [...groups.keys()].filter((p): p is string => p !== undefined).sort();
     const starts = groups.has(undefined) ? [undefined, ...positions] : positions;
@@ -88,47 +112,78 @@ export class ProjectionRunner {
       const next = starts[i + 1];
       const end = next === undefined ? -1 : events.findIndex((e) => e.position > next);
       const batch = end > 0 ? events.slice(0, end) : events;
-      for (const projection of groups.get(after)!) await this.project(target, projection, batch);
+      for (const projection of groups.get(after)!) await this.project(target, projection, batch, from.get(projection)!.expected);
       read += batch.length;
     }
     return read;
   }
 
-  /** Where each projection starts: its checkpoint, or the beginning once it has been cleared for a rebuild. */
-  private async prepare(target: ReadModels): Promise<Map<Projection, string | undefined>> {
+  /**
+   * Where each projection starts (its checkpoint, or the beginning once it has been cleared for a
+   * rebuild) and the stored state its commit expects. A projection another writer is clearing, or
+   * cleared first, sits this batch out and is read again at the next.
+   */
+  private async prepare(target: ReadModels): Promise<Map<Projection, { after: string | undefined; expected: ExpectedProjectionState }>> {
     const states = await Promise.all(this.projections.map((p) => target.projectionState(p.name)));
     if (this.options.adopt && states.every((s) => s === undefined)) await this.adopt(target, this.options.adopt, states);
-    const from = new Map<Projection, string | undefined>();
+    const from = new Map<Projection, { after: string | undefined; expected: ExpectedProjectionState }>();
     for (const [i, projection] of this.projections.entries()) {
       const state = states[i];
       if (state && state.version === projection.version) {
-        from.set(projection, state.checkpoint);
+        from.set(projection, { after: state.checkpoint, expected: state });
         continue;
       }
       // No checkpoint, or one of another version: cleared (once: nothing else writes its collections) and replayed from the start.
       const key = `${target.generation}/${projection.name}`;
       if (state !== undefined || !this.cleared.has(key)) {
-        await target.clear(projection.name, projection.collections);
+        try {
+          await target.clear(projection.name, projection.collections, state ?? null);
+        } catch (error) {
+          if (this.lostRace(error)) continue;
+          throw error;
+        }
         this.cleared.add(key);
       }
-      from.set(projection, undefined);
+      from.set(projection, { after: undefined, expected: null });
     }
     return from;
   }
 
-  private async adopt(target: ReadModels, adopt: NonNullable<RunnerOptions['adopt']>, states: Array<ProjectionState | undefined>): Promise<void> {
+  /** Counts a lost compare-and-set; anything else is not one. */
+  private lostRace(error: unknown): boolean {
+    if (!(error instanceof ProjectionConflictError)) return false;
+    this.conflictCount++;
+    this.lastBatchConflicted = true;
+    return true;
+  }
+
+  private async adopt(
+    target: ReadModels,
+    adopt: NonNullable<RunnerOptions['adopt']>,
+    states: Array<ProjectionState | undefined>,
+  ): Promise<void> {
     const shared = await target.checkpoint(adopt.checkpoint);
     if (shared === undefined) return;
     for (const [i, projection] of this.projections.entries()) {
       if (adopt.versions[projection.name] !== projection.version) continue;
-      await target.commit(projection.name, [], shared, projection.version);
-      states[i] = { checkpoint: shared, version: projection.version };
+      try {
+        await target.commit(projection.name, [], shared, projection.version, null);
+        states[i] = { checkpoint: shared, version: projection.version };
+      } catch (error) {
+        if (!this.lostRace(error)) throw error;
+        states[i] = await target.projectionState(projection.name);
+      }
     }
     await target.clear(adopt.checkpoint, []);
   }
 
-  /** Applies the events the projection handles and commits its changes with its checkpoint. */
-  private async project(target: ReadModels, projection: Projection, events: RecordedEvent[]): Promise<void> {
+  /** Applies the events the projection handles and commits its changes with its checkpoint, if it is still the one the batch started from. */
+  private async project(
+    target: ReadModels,
+    projection: Projection,
+    events: RecordedEvent[],
+    expected: ExpectedProjectionState,
+  ): Promise<void> {
     const mine = events.filter((e) => handles(projection, e));
     let changes: DocChange[] = [];
     if (mine.length > 0) {
@@ -136,7 +191,13 @@ export class ProjectionRunner {
       for (const event of mine) batch.apply([projection], event);
       changes = batch.changes();
     }
-    await target.commit(projection.name, changes, events[events.length - 1].position, projection.version);
+    try {
+      await target.commit(projection.name, changes, events[events.length - 1].position, projection.version, expected);
+    } catch (error) {
+      // Another writer got there first: this batch is dropped and the next reads the state afresh.
+      if (this.lostRace(error)) return;
+      throw error;
+    }
     this.cleared.delete(`${target.generation}/${projection.name}`);
   }
 
@@ -158,8 +219,10 @@ export class ProjectionRunner {
 
   /** Runs until the ledger's head at the time of the call has been projected by every projection. */
   async catchUp(): Promise<void> {
-    while ((await this.runBatch()) > 0) {
-      /* keep going */
+    for (;;) {
+      const read = await this.runBatch();
+      if (this.lastBatchConflicted) await new Promise((r) => setTimeout(r, CONFLICT_PAUSE_MS));
+      else if (read === 0) return;
     }
   }
 
@@ -178,7 +241,7 @@ export class ProjectionRunner {
           if ((error as Error).message !== this.lastError?.message) this.emitter.emit('failed', error);
           this.lastError = error as Error;
         }
-        if (read === 0) await new Promise((r) => setTimeout(r, this.options.idleMs ?? 50));
+        if (read === 0 || this.lastBatchConflicted) await new Promise((r) => setTimeout(r, this.options.idleMs ?? 50));
       }
     })();
   }

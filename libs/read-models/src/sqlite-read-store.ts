@@ -6,9 +6,12 @@ import {
   Condition,
   Doc,
   DocChange,
+  ExpectedProjectionState,
   FindQuery,
+  isExpectedState,
   isRange,
   Page,
+  ProjectionConflictError,
   ProjectionState,
   ReadModels,
   ReadModelSchema,
@@ -26,7 +29,10 @@ export class SqliteReadStore implements ReadStore {
   readonly kind = 'sqlite' as const;
   private readonly db: Database.Database;
 
-  constructor(file: string, private readonly schema: ReadModelSchema) {
+  constructor(
+    file: string,
+    private readonly schema: ReadModelSchema,
+  ) {
     Object.keys(schema).forEach(assertName);
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
@@ -52,7 +58,9 @@ export class SqliteReadStore implements ReadStore {
     this.db
       .transaction(() => {
         const tables = this.db
-          .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'rm\\_g%\\_checkpoints' ESCAPE '\\'")
+          .prepare<[], { name: string }>(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'rm\\_g%\\_checkpoints' ESCAPE '\\'",
+          )
           .all()
           .map((t) => t.name);
         for (const table of tables) {
@@ -69,7 +77,9 @@ export class SqliteReadStore implements ReadStore {
   }
 
   private createTables(generation: number): void {
-    const ddl = [`CREATE TABLE IF NOT EXISTS rm_g${generation}_checkpoints (projection TEXT PRIMARY KEY, position TEXT NOT NULL, version INTEGER)`];
+    const ddl = [
+      `CREATE TABLE IF NOT EXISTS rm_g${generation}_checkpoints (projection TEXT PRIMARY KEY, position TEXT NOT NULL, version INTEGER)`,
+    ];
     for (const [collection, { indexes }] of Object.entries(this.schema)) {
       const table = tableName(generation, collection);
       ddl.push(`CREATE TABLE IF NOT EXISTS ${table} (id TEXT PRIMARY KEY, doc TEXT NOT NULL)`);
@@ -111,7 +121,9 @@ export class SqliteReadStore implements ReadStore {
   }
 
   async getRecord(namespace: string, id: string): Promise<Record<string, unknown> | undefined> {
-    const row = this.db.prepare<[string, string], { record: string }>('SELECT record FROM records WHERE namespace = ? AND id = ?').get(namespace, id);
+    const row = this.db
+      .prepare<[string, string], { record: string }>('SELECT record FROM records WHERE namespace = ? AND id = ?')
+      .get(namespace, id);
     return row ? JSON.parse(row.record) : undefined;
   }
 
@@ -165,24 +177,43 @@ class SqliteReadModels implements ReadModels {
     return { items: rows.map((r) => JSON.parse(r.doc)), total };
   }
 
-  async commit(projection: string, changes: readonly DocChange[], checkpoint: string, version?: number): Promise<void> {
+  /**
+   * The checkpoint is compared inside the commit's own transaction, taken IMMEDIATE (the write lock
+   * first), so another connection to the same file (a second process) cannot slip in between.
+   */
+  async commit(
+    projection: string,
+    changes: readonly DocChange[],
+    checkpoint: string,
+    version?: number,
+    expected?: ExpectedProjectionState,
+  ): Promise<void> {
     const upserts = new Map<string, Database.Statement>();
     const deletes = new Map<string, Database.Statement>();
-    this.db.transaction(() => {
-      for (const change of changes) {
-        const table = this.table(change.collection);
-        if (change.doc) {
-          if (!upserts.has(table)) upserts.set(table, this.db.prepare(`INSERT OR REPLACE INTO ${table} (id, doc) VALUES (?, ?)`));
-          upserts.get(table)!.run(change.id, JSON.stringify({ ...change.doc, id: change.id }));
-        } else {
-          if (!deletes.has(table)) deletes.set(table, this.db.prepare(`DELETE FROM ${table} WHERE id = ?`));
-          deletes.get(table)!.run(change.id);
+    this.db
+      .transaction(() => {
+        this.assertState(projection, expected);
+        for (const change of changes) {
+          const table = this.table(change.collection);
+          if (change.doc) {
+            if (!upserts.has(table)) upserts.set(table, this.db.prepare(`INSERT OR REPLACE INTO ${table} (id, doc) VALUES (?, ?)`));
+            upserts.get(table)!.run(change.id, JSON.stringify({ ...change.doc, id: change.id }));
+          } else {
+            if (!deletes.has(table)) deletes.set(table, this.db.prepare(`DELETE FROM ${table} WHERE id = ?`));
+            deletes.get(table)!.run(change.id);
+          }
         }
-      }
-      this.db
-        .prepare(`INSERT OR REPLACE INTO rm_g${this.generation}_checkpoints (projection, position, version) VALUES (?, ?, ?)`)
-        .run(projection, checkpoint, version ?? null);
-    })();
+        this.db
+          .prepare(`INSERT OR REPLACE INTO rm_g${this.generation}_checkpoints (projection, position, version) VALUES (?, ?, ?)`)
+          .run(projection, checkpoint, version ?? null);
+      })
+      .immediate();
+  }
+
+  private assertState(projection: string, expected: ExpectedProjectionState | undefined): void {
+    if (expected === undefined) return;
+    const stored = this.readState(projection);
+    if (!isExpectedState(stored, expected)) throw new ProjectionConflictError(projection, expected, stored);
   }
 
   async checkpoint(projection: string): Promise<string | undefined> {
@@ -190,19 +221,28 @@ class SqliteReadModels implements ReadModels {
   }
 
   async projectionState(projection: string): Promise<ProjectionState | undefined> {
+    return this.readState(projection);
+  }
+
+  private readState(projection: string): ProjectionState | undefined {
     const row = this.db
-      .prepare<[string], { position: string; version: number | null }>(`SELECT position, version FROM rm_g${this.generation}_checkpoints WHERE projection = ?`)
+      .prepare<[string], { position: string; version: number | null }>(
+        `SELECT position, version FROM rm_g${this.generation}_checkpoints WHERE projection = ?`,
+      )
       .get(projection);
     if (!row) return undefined;
     return row.version === null ? { checkpoint: row.position } : { checkpoint: row.position, version: row.version };
   }
 
-  async clear(projection: string, collections: readonly string[]): Promise<void> {
+  async clear(projection: string, collections: readonly string[], expected?: ExpectedProjectionState): Promise<void> {
     const tables = collections.map((c) => this.table(c));
-    this.db.transaction(() => {
-      this.db.prepare(`DELETE FROM rm_g${this.generation}_checkpoints WHERE projection = ?`).run(projection);
-      for (const table of tables) this.db.exec(`DELETE FROM ${table}`);
-    })();
+    this.db
+      .transaction(() => {
+        this.assertState(projection, expected);
+        this.db.prepare(`DELETE FROM rm_g${this.generation}_checkpoints WHERE projection = ?`).run(projection);
+        for (const table of tables) this.db.exec(`DELETE FROM ${table}`);
+      })
+      .immediate();
   }
 }
 
