@@ -17,6 +17,7 @@ import { WorkersModule } from './workers/workers.module';
 import { ConsistencyInterceptor } from './http/consistency.interceptor';
 import { ProblemFilter } from './http/problem.filter';
 import { OperationsModule } from './operations/operations.module';
+import { ReportsModule } from './reports/reports.module';
 
 const REQUEST_ID = /^[\w.:-]{1,100}$/;
 
@@ -48,6 +49,7 @@ export class AppModule {
         ClaimsModule,
         CoverageModule,
         AuditModule,
+        ReportsModule,
         AccessLogModule,
         AdminModule,
       ],

@@ -15,6 +15,7 @@ import { AllocateFundingHandler, ReviseFundingHandler } from './funding/funding.
 import { GetFundingHandler } from './funding/funding.queries';
 import { AUDIT_EXPORTS, AUDIT_PROVIDERS } from './audit/audit.providers';
 import { RAW_EVENT_STORE } from './audit/sealer.service';
+import { ReportsService } from './reports/reports.service';
 import { ProjectionService } from './infrastructure/projection.service';
 import { openRawEventStore, openReadStore } from './infrastructure/stores';
 import { LEDGER_UPCASTERS } from './upcasters';
@@ -73,8 +74,9 @@ export class LedgerModule implements OnApplicationShutdown {
         ...PRIVACY_PROVIDERS,
         JobService,
         RebuildService,
+        ReportsService,
       ],
-      exports: [LEDGER_CONFIG, EVENT_STORE, READ_STORE, CommandSeam, ProjectionService, CqrsModule, ...AUDIT_EXPORTS, ...PRIVACY_EXPORTS, JobService, RebuildService],
+      exports: [LEDGER_CONFIG, EVENT_STORE, READ_STORE, CommandSeam, ProjectionService, CqrsModule, ...AUDIT_EXPORTS, ...PRIVACY_EXPORTS, JobService, RebuildService, ReportsService],
     };
   }
 
