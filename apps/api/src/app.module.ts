@@ -12,6 +12,7 @@ import { redactNikFromRequest } from './workers/nik-redaction';
 import { ClaimsModule } from './claims/claims.module';
 import { ContributionsModule } from './contributions/contributions.module';
 import { CoverageModule } from './coverage/coverage.module';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { FundingModule } from './funding/funding.module';
 import { WorkersModule } from './workers/workers.module';
 import { ConsistencyInterceptor } from './http/consistency.interceptor';
@@ -52,6 +53,7 @@ export class AppModule {
         ReportsModule,
         AccessLogModule,
         AdminModule,
+        DashboardModule,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },
