@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   eventHash,
   EventStore,
+  EventTooLargeError,
   GENESIS_HASH,
   NewEvent,
   RecordedEvent,
@@ -33,15 +34,28 @@ export function eventStoreContract(name: string, open: () => Promise<EventStore>
     });
 
     it('appends to a new stream and reads it back with revisions, metadata and a hash chain', async () => {
-      const result = await store.append(stream('a'), [ev('FundingAllocated', { amount: 10_080_000_000 }), ev('FundingRevised', { amount: 1 })], 'no_stream');
+      const result = await store.append(
+        stream('a'),
+        [ev('FundingAllocated', { amount: 10_080_000_000 }), ev('FundingRevised', { amount: 1 })],
+        'no_stream',
+      );
       expect(result.nextRevision).toBe(1);
       const events = await store.readStream(stream('a'));
-      expect(events.map((e) => [e.type, e.revision])).toEqual([['FundingAllocated', 0], ['FundingRevised', 1]]);
+      expect(events.map((e) => [e.type, e.revision])).toEqual([
+        ['FundingAllocated', 0],
+        ['FundingRevised', 1],
+      ]);
       expect(events[1].position).toBe(result.position);
       expect(events[0].data).toEqual({ amount: 10_080_000_000 });
       expect(events[0].effectiveDate).toBe('2025-07-21');
       expect(new Date(events[0].recordedAt).toISOString()).toBe(events[0].recordedAt);
-      expect(events[0].metadata).toMatchObject({ userId: 'u-1', role: 'finance', correlationId: 'req-1', causationId: 'cmd-1', schemaVersion: 1 });
+      expect(events[0].metadata).toMatchObject({
+        userId: 'u-1',
+        role: 'finance',
+        correlationId: 'req-1',
+        causationId: 'cmd-1',
+        schemaVersion: 1,
+      });
       expect(events[0].metadata.prevHash).toBe(GENESIS_HASH);
       expect(events[1].metadata.prevHash).toBe(events[0].metadata.hash);
       for (const e of events) expect(e.metadata.hash).toBe(eventHash(e.metadata.prevHash, e));
@@ -159,6 +173,110 @@ export function eventStoreContract(name: string, open: () => Promise<EventStore>
       await store.append(stream('j'), [ev('D')], 2);
       await new Promise((r) => setTimeout(r, 300));
       expect(seen.map((e) => e.type)).toEqual(['B', 'C']);
+    });
+
+    describe('re-appending the same event ids answers the first result and writes nothing, whatever the expected revision', () => {
+      it('no_stream', async () => {
+        const batch = [ev('A'), ev('B')];
+        const first = await store.append(stream('k1'), batch, 'no_stream');
+        await store.append(stream('k1'), [ev('C')], 1);
+        expect(await store.append(stream('k1'), batch, 'no_stream')).toEqual(first);
+        expect((await store.readStream(stream('k1'))).map((e) => e.type)).toEqual(['A', 'B', 'C']);
+      });
+
+      it('an exact revision', async () => {
+        await store.append(stream('k2'), [ev('A')], 'no_stream');
+        const batch = [ev('B'), ev('C')];
+        const first = await store.append(stream('k2'), batch, 0);
+        expect(await store.append(stream('k2'), batch, 0)).toEqual(first);
+        await store.append(stream('k2'), [ev('D')], 2);
+        expect(await store.append(stream('k2'), batch, 0)).toEqual(first);
+        expect((await store.readStream(stream('k2'))).map((e) => e.type)).toEqual(['A', 'B', 'C', 'D']);
+      });
+
+      it('any', async () => {
+        const batch = [ev('A'), ev('B')];
+        const first = await store.append(stream('k3'), batch, 'any');
+        expect(await store.append(stream('k3'), batch, 'any')).toEqual(first);
+        await store.append(stream('k3'), [ev('C')], 'any');
+        expect(await store.append(stream('k3'), batch, 'any')).toEqual(first);
+        expect((await store.readStream(stream('k3'))).map((e) => e.type)).toEqual(['A', 'B', 'C']);
+      });
+
+      it('stream_exists', async () => {
+        await store.append(stream('k4'), [ev('A')], 'no_stream');
+        const batch = [ev('B')];
+        const first = await store.append(stream('k4'), batch, 'stream_exists');
+        expect(await store.append(stream('k4'), batch, 'stream_exists')).toEqual(first);
+        await store.append(stream('k4'), [ev('C')], 'stream_exists');
+        expect(await store.append(stream('k4'), batch, 'stream_exists')).toEqual(first);
+        const events = await store.readStream(stream('k4'));
+        expect(events.map((e) => e.type)).toEqual(['A', 'B', 'C']);
+        for (const e of events) expect(e.metadata.hash).toBe(eventHash(e.metadata.prevHash, e));
+      });
+
+      it('ids already in the stream but not as this write refuse it (typed)', async () => {
+        const [a, b] = [ev('A'), ev('B')];
+        await store.append(stream('k5'), [a, b], 'no_stream');
+        await expect(store.append(stream('k5'), [b, a], 'any')).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+        expect(await store.readStream(stream('k5'))).toHaveLength(2);
+      });
+    });
+
+    it('writes several events larger together than the append limit, whole, in order, the chain intact', async () => {
+      const big = (type: string) => ev(type, { pad: 'x'.repeat(400_000) });
+      await store.append(stream('l'), [ev('A')], 'no_stream');
+      const batch = [big('B'), big('C'), big('D')];
+      const result = await store.append(stream('l'), batch, 0);
+      expect(result.nextRevision).toBe(3);
+      const events = await store.readStream(stream('l'));
+      expect(events.map((e) => [e.type, e.revision])).toEqual([
+        ['A', 0],
+        ['B', 1],
+        ['C', 2],
+        ['D', 3],
+      ]);
+      for (const e of events) expect(e.metadata.hash).toBe(eventHash(e.metadata.prevHash, e));
+      expect(events[3].position).toBe(result.position);
+      // And again: the same answer, nothing written.
+      expect(await store.append(stream('l'), batch, 0)).toEqual(result);
+      expect(await store.readStream(stream('l'))).toHaveLength(4);
+    });
+
+    it('refuses one event over the append limit with a typed error and writes nothing', async () => {
+      await expect(store.append(stream('m'), [ev('A'), ev('Huge', { pad: 'x'.repeat(1_100_000) })], 'no_stream')).rejects.toBeInstanceOf(
+        EventTooLargeError,
+      );
+      expect(await store.readStream(stream('m'))).toEqual([]);
+    });
+
+    it('answers the head of the ledger exactly: the position of its last event', async () => {
+      const result = await store.append(stream('n'), [ev('A'), ev('B')], 'no_stream');
+      const head = await store.headPosition();
+      const later = await store.readAll({ after: result.position, maxCount: 1 });
+      // On a shared server another suite may have appended since; otherwise the head is ours exactly.
+      if (later.length === 0) expect(head).toBe(result.position);
+      else expect(head! >= later[0].position).toBe(true);
+    });
+
+    it('a subscription whose handler fails gets the event again and carries on', async () => {
+      await store.append(stream('o'), [ev('A'), ev('B'), ev('C')], 'no_stream');
+      const seen: string[] = [];
+      const errors: Error[] = [];
+      let failed = false;
+      const sub = store.subscribe({ categories: [category], onError: (e) => errors.push(e) }, (e) => {
+        if (e.type === 'B' && !failed) {
+          failed = true;
+          throw new Error('read store unavailable');
+        }
+        seen.push(e.type);
+      });
+      await waitFor(() => seen.length >= 3, 15_000);
+      await store.append(stream('o'), [ev('D')], 2);
+      await waitFor(() => seen.length >= 4, 15_000);
+      await sub.stop();
+      expect(seen).toEqual(['A', 'B', 'C', 'D']);
+      expect(errors.map((e) => e.message)).toEqual(['read store unavailable']);
     });
 
     it('rejects strings that are not positions of this store', () => {

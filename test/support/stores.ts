@@ -33,3 +33,31 @@ export function withSlowReads(store: SqliteEventStore, ms = 20): EventStore {
     readStreams: async (names) => later(await store.readStreams(names)),
   });
 }
+
+/**
+ * The same store whose listed methods fail the first `times` calls each (then behave): a fault that
+ * passes, as a dropped connection or a busy disk would. `failures` counts the faults injected.
+ */
+export function withFaults(
+  store: SqliteEventStore,
+  faults: Partial<Record<'readAll' | 'readStream' | 'readStreams' | 'append' | 'appendMany' | 'headPosition', number>>,
+  error: () => Error = () => new Error('injected fault'),
+): EventStore & { failures: number } {
+  const wrapped = Object.create(store) as SqliteEventStore & { failures: number };
+  wrapped.failures = 0;
+  for (const [method, times] of Object.entries(faults)) {
+    let left = times ?? 0;
+    const original = (store as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)[method].bind(store);
+    Object.defineProperty(wrapped, method, {
+      value: async (...args: unknown[]) => {
+        if (left > 0) {
+          left--;
+          wrapped.failures++;
+          throw error();
+        }
+        return original(...args);
+      },
+    });
+  }
+  return wrapped;
+}

@@ -13,10 +13,18 @@ import {
   UnavailableError,
   CancelledError,
   TimeoutError,
+  MaxAppendSizeExceededError,
   type AppendExpectedRevision,
   type Position,
 } from '@eventstore/db-client';
-import { AppendOutcomeUnknownError, EventMetadata, ExpectedRevision, RecordedEvent, WrongExpectedRevisionError } from './event-store.port';
+import {
+  AppendOutcomeUnknownError,
+  EventMetadata,
+  EventTooLargeError,
+  ExpectedRevision,
+  RecordedEvent,
+  WrongExpectedRevisionError,
+} from './event-store.port';
 
 const DIGITS = 20;
 const POSITION_PATTERN = /^(\d{20})\/(\d{20})$/;
@@ -63,7 +71,16 @@ export function mapAppendError(error: unknown, streamName: string): Error {
     const actual = typeof error.actualVersion === 'bigint' ? revisionToNumber(error.actualVersion) : 'no_stream';
     return new WrongExpectedRevisionError(streamName, fromEsdbExpectedRevision(error.expectedVersion), actual);
   }
-  if (error instanceof DeadlineExceededError || error instanceof UnavailableError || error instanceof CancelledError || error instanceof TimeoutError) {
+  if (error instanceof MaxAppendSizeExceededError) {
+    // The server counts more than the adapter's estimate: lower EVENTSTORE_MAX_APPEND_BYTES.
+    return new EventTooLargeError(streamName, 'append', error.maxAppendSize + 1, error.maxAppendSize);
+  }
+  if (
+    error instanceof DeadlineExceededError ||
+    error instanceof UnavailableError ||
+    error instanceof CancelledError ||
+    error instanceof TimeoutError
+  ) {
     return new AppendOutcomeUnknownError(streamName, error);
   }
   return error instanceof Error ? error : new Error(String(error));

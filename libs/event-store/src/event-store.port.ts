@@ -84,6 +84,12 @@ export interface SubscribeOptions {
   /** Exclusive start position; omit to start at the beginning. */
   after?: string;
   categories?: readonly string[];
+  /**
+   * Told of every failure (a read or the server's subscription failing, or the handler throwing). The
+   * subscription never stops on its own and never rejects unhandled: it waits (backing off) and
+   * resubscribes after the last event the handler finished, so the event that failed comes again.
+   */
+  onError?: (error: Error) => void;
 }
 
 export interface Subscription {
@@ -133,7 +139,10 @@ export class WrongExpectedRevisionError extends Error {
 
 /** A write of an appendMany that was not attempted or was rolled back because another write failed. */
 export class WriteNotAppliedError extends Error {
-  constructor(readonly streamName: string, override readonly cause: Error) {
+  constructor(
+    readonly streamName: string,
+    override readonly cause: Error,
+  ) {
     super(`stream ${streamName}: not written because another write of the batch failed`);
     this.name = 'WriteNotAppliedError';
   }
@@ -145,15 +154,38 @@ export class WriteNotAppliedError extends Error {
  * Never treat it as a failure to compensate.
  */
 export class AppendOutcomeUnknownError extends Error {
-  constructor(readonly streamName: string, override readonly cause: Error) {
+  constructor(
+    readonly streamName: string,
+    override readonly cause: Error,
+  ) {
     super(`stream ${streamName}: the append's outcome is unknown (${cause.message})`);
     this.name = 'AppendOutcomeUnknownError';
   }
 }
 
+/**
+ * An event too large for the store's append limit (EventStoreDB refuses appends over its
+ * `MaxAppendSize`, 1 MiB by default). Several events are split over several appends by the adapter;
+ * one event must be made smaller by its decider (split into several events).
+ */
+export class EventTooLargeError extends Error {
+  constructor(
+    readonly streamName: string,
+    readonly eventType: string,
+    readonly bytes: number,
+    readonly limit: number,
+  ) {
+    super(`stream ${streamName}: a ${eventType} event of about ${bytes} bytes exceeds the append limit of ${limit} bytes`);
+    this.name = 'EventTooLargeError';
+  }
+}
+
 /** A write lost a race with another writer (itself, or the write that rolled its batch back): decide again. */
 export function isConcurrencyConflict(error: unknown): boolean {
-  return error instanceof WrongExpectedRevisionError || (error instanceof WriteNotAppliedError && error.cause instanceof WrongExpectedRevisionError);
+  return (
+    error instanceof WrongExpectedRevisionError ||
+    (error instanceof WriteNotAppliedError && error.cause instanceof WrongExpectedRevisionError)
+  );
 }
 
 /** Stream category: the part of the name before the first '-' (`allocation-…` → `allocation`). */

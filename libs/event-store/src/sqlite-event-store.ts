@@ -18,6 +18,7 @@ import {
 } from './event-store.port';
 import { GENESIS_HASH } from './hashing';
 import { sealEvents } from './sealing';
+import { chunkBySize } from './append-size';
 import { runSubscription } from './subscription-loop';
 
 interface EventRow {
@@ -50,7 +51,16 @@ export class SqliteEventStore implements EventStore {
   private readonly appended = new EventEmitter();
   private readonly stmts;
 
-  constructor(file: string, private readonly clock: () => Date = () => new Date()) {
+  /**
+   * `maxAppendBytes`: refuse one event larger than this (EventTooLargeError), as EventStoreDB would,
+   * so a decider that makes one too large is caught on the embedded store too. Unset: no limit (a
+   * SQLite transaction holds any batch).
+   */
+  constructor(
+    file: string,
+    private readonly clock: () => Date = () => new Date(),
+    private readonly options: { maxAppendBytes?: number } = {},
+  ) {
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
@@ -78,7 +88,9 @@ export class SqliteEventStore implements EventStore {
     `);
     this.appended.setMaxListeners(0);
     this.stmts = {
-      stream: this.db.prepare<[string], { revision: number; last_hash: string }>('SELECT revision, last_hash FROM streams WHERE stream_name = ?'),
+      stream: this.db.prepare<[string], { revision: number; last_hash: string }>(
+        'SELECT revision, last_hash FROM streams WHERE stream_name = ?',
+      ),
       byId: this.db.prepare<[string], { position: number; stream_name: string; revision: number }>(
         'SELECT position, stream_name, revision FROM events WHERE id = ?',
       ),
@@ -146,6 +158,7 @@ export class SqliteEventStore implements EventStore {
     const recordedAt = this.clock().toISOString();
     const category = categoryOf(streamName);
     const sealed = sealEvents(streamName, current ? current.revision : -1, current?.last_hash ?? GENESIS_HASH, events);
+    if (this.options.maxAppendBytes !== undefined) chunkBySize(streamName, sealed, this.options.maxAppendBytes);
     let position = 0;
     for (const s of sealed) {
       position = Number(
@@ -222,6 +235,7 @@ export class SqliteEventStore implements EventStore {
         this.appended.on('appended', wake);
         return () => this.appended.off('appended', wake);
       },
+      options.onError,
     );
   }
 
