@@ -62,8 +62,16 @@ const plain = (s: string | null) => (s ?? '').replace(/\u00a0/g, ' ').trim();
       legalBasis: 'Pergub NTT (uji)',
       allocatedOn: '2025-07-01',
     });
-    await api('/api/v1/regions/53/workforce-estimates', ['admin'], { year: 2025, informalWorkers: 1_234_567, source: 'BPS Sakernas 2025 (uji)' });
-    await api('/api/v1/regions/53.03/workforce-estimates', ['admin'], { year: 2025, informalWorkers: 100_000, source: 'BPS Sakernas 2025 (uji)' });
+    await api('/api/v1/regions/53/workforce-estimates', ['admin'], {
+      year: 2025,
+      informalWorkers: 1_234_567,
+      source: 'BPS Sakernas 2025 (uji)',
+    });
+    await api('/api/v1/regions/53.03/workforce-estimates', ['admin'], {
+      year: 2025,
+      informalWorkers: 100_000,
+      source: 'BPS Sakernas 2025 (uji)',
+    });
     const people = [
       { village: '53.03.01.2005', district: '53.03.01', sex: 'M' as const, birthDate: '1985-01-07', fullName: 'Yohanes Taek' },
       { village: '53.03.01.2005', district: '53.03.01', sex: 'F' as const, birthDate: '1990-03-15', fullName: 'Maria Bana' },
@@ -84,9 +92,23 @@ const plain = (s: string | null) => (s ?? '').replace(/\u00a0/g, ' ').trim();
       workerIds.push(String(workerId));
     }
     await api('/api/v1/contributions', ['operator'], { allocationId, period: '2025-12', paidOn: '2025-12-10' });
-    const { claimId } = await api('/api/v1/claims', ['operator'], { workerId: workerIds[0], type: 'JKK', incidentDate: '2025-12-15', description: 'jatuh dari pohon kelapa' });
-    await api(`/api/v1/claims/${claimId}/settlement`, ['operator'], { settledOn: '2025-12-20', benefits: [{ kind: 'JKK_MEDICAL', amount: 2_500_000 }], paymentReference: 'BPJS-UJI-0001' });
-    const waiting = await api('/api/v1/claims', ['operator'], { workerId: workerIds[2], type: 'JKK', incidentDate: '2025-12-18', description: 'terluka saat melaut' });
+    const { claimId } = await api('/api/v1/claims', ['operator'], {
+      workerId: workerIds[0],
+      type: 'JKK',
+      incidentDate: '2025-12-15',
+      description: 'jatuh dari pohon kelapa',
+    });
+    await api(`/api/v1/claims/${claimId}/settlement`, ['operator'], {
+      settledOn: '2025-12-20',
+      benefits: [{ kind: 'JKK_MEDICAL', amount: 2_500_000 }],
+      paymentReference: 'BPJS-UJI-0001',
+    });
+    const waiting = await api('/api/v1/claims', ['operator'], {
+      workerId: workerIds[2],
+      type: 'JKK',
+      incidentDate: '2025-12-18',
+      description: 'terluka saat melaut',
+    });
     // Read our own writes before the browser does.
     await api(`/api/v1/coverage/53?period=2025-12&consistentWith=${waiting.position}`, ['analyst']);
 
@@ -94,7 +116,15 @@ const plain = (s: string | null) => (s ?? '').replace(/\u00a0/g, ' ').trim();
       executablePath: CHROMIUM,
       headless: true,
       // playwright-core gives every launch a fresh, empty profile (its own user-data-dir).
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, locale: 'id-ID', timezoneId: 'Asia/Makassar' });
     page.on('console', (m) => {
@@ -156,7 +186,9 @@ const plain = (s: string | null) => (s ?? '').replace(/\u00a0/g, ' ').trim();
       // Everything above was recorded in 2026: the ledger as it stood at the end of 2025 had none of it.
       expect(note).toMatch(/Laporan titik waktu: ledger per 31 Desember 2025/);
       expect(plain(await page.textContent('#card-covered'))).toBe('0');
-      expect(await page.getAttribute('#link-csv', 'href')).toBe('/api/v1/reports/oversight/53?asOf=2025-12-31&period=2025-12&fiscalYear=2025');
+      expect(await page.getAttribute('#link-csv', 'href')).toBe(
+        '/api/v1/reports/oversight/53?asOf=2025-12-31&period=2025-12&fiscalYear=2025',
+      );
     } else {
       expect(note).toMatch(/belum tersedia.*angka terkini/);
       expect(plain(await page.textContent('#card-covered'))).toBe('3');
@@ -174,7 +206,8 @@ const plain = (s: string | null) => (s ?? '').replace(/\u00a0/g, ' ').trim();
     expect(plain(await page.textContent('#card-disbursed'))).toBe('Rp 50.400');
 
     // Sorting by covered workers puts TTU (2) first, then Kupang (1); a second click reverses.
-    const order = () => page.$$eval('#children tbody tr', (rows) => rows.map((r) => (r as unknown as { dataset: { code: string } }).dataset.code));
+    const order = () =>
+      page.$$eval('#children tbody tr', (rows) => rows.map((r) => (r as unknown as { dataset: { code: string } }).dataset.code));
     const before = await order();
     expect(before.slice(0, 3)).toEqual(['53.01', '53.02', '53.03']);
     await page.click('#children th button[data-sort="covered"]');
@@ -198,4 +231,3 @@ const plain = (s: string | null) => (s ?? '').replace(/\u00a0/g, ' ').trim();
     expect(problems).toEqual([]);
   });
 });
-

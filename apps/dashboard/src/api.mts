@@ -31,7 +31,12 @@ export function claimsOf(jwt: string): Claims | null {
   const parts = jwt.split('.');
   if (parts.length !== 3) return null;
   try {
-    const json = atob(parts[1].replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(parts[1].length / 4) * 4, '='));
+    const json = atob(
+      parts[1]
+        .replace(/-/g, '+')
+        .replace(/_/g, '/')
+        .padEnd(Math.ceil(parts[1].length / 4) * 4, '='),
+    );
     const claims = JSON.parse(json) as unknown;
     return claims && typeof claims === 'object' ? (claims as Claims) : null;
   } catch {

@@ -32,7 +32,7 @@ export function drawBars(target: HTMLElement, spec: ChartSpec): void {
   const aligns: Array<-1 | 0 | 1> = spec.bars.length === 1 ? [0] : [-1, 1];
   const bars = uPlot.paths.bars;
   const series: uPlot.Series[] = [
-    { label: spec.xLabel, value: (_u, v) => (v === null || v === undefined ? '' : spec.categories[v] ?? '') },
+    { label: spec.xLabel, value: (_u, v) => (v === null || v === undefined ? '' : (spec.categories[v] ?? '')) },
     ...spec.bars.map((s, i) => ({
       label: s.label,
       stroke: s.color,
@@ -68,7 +68,14 @@ export function drawBars(target: HTMLElement, spec: ChartSpec): void {
       value: (_u: uPlot, v: number | null) => (v === null ? '–' : (p.format ?? number)(v)),
     });
     data.push(p.values.map((v) => (v > 0 ? v : null)) as unknown as number[]);
-    axes.push({ scale: 'y2', side: 1, values: (_u, splits) => splits.map((v) => compact(v)), size: 60, grid: { show: false }, stroke: p.color });
+    axes.push({
+      scale: 'y2',
+      side: 1,
+      values: (_u, splits) => splits.map((v) => compact(v)),
+      size: 60,
+      grid: { show: false },
+      stroke: p.color,
+    });
   }
   const opts: uPlot.Options = {
     width,

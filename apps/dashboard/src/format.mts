@@ -19,7 +19,9 @@ const locale = () => (lang() === 'id' ? 'id-ID' : 'en-GB');
 /** `2025-12-31` → "31 Desember 2025" (a calendar date: no time zone shift). */
 export function date(iso: string): string {
   const [y, m, d] = iso.slice(0, 10).split('-').map(Number);
-  return new Intl.DateTimeFormat(locale(), { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, d)));
+  return new Intl.DateTimeFormat(locale(), { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(
+    new Date(Date.UTC(y, m - 1, d)),
+  );
 }
 
 /** `2025-12` → "Desember 2025". */
@@ -30,7 +32,9 @@ export function month(period: string): string {
 
 /** A moment in the browser's time zone: "23 November 2026 16.05". */
 export function moment(at: Date): string {
-  return new Intl.DateTimeFormat(locale(), { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit' }).format(at);
+  return new Intl.DateTimeFormat(locale(), { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit' }).format(
+    at,
+  );
 }
 
 /** Today's calendar date in the browser, `YYYY-MM-DD`. */

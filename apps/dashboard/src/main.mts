@@ -91,7 +91,11 @@ let sort: { key: string; dir: 1 | -1 } = { key: 'code', dir: 1 };
 let loading = 0;
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-const el = <K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, ...children: Array<Node | string>) => {
+const el = <K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: Partial<HTMLElementTagNameMap[K]> = {},
+  ...children: Array<Node | string>
+) => {
   const node = Object.assign(document.createElement(tag), props);
   node.append(...children);
   return node;
@@ -114,7 +118,9 @@ function applyLabels(): void {
 }
 
 function showWho(): void {
-  $('who').textContent = user ? `${t('signedInAs')} ${user.sub ?? '?'} (${(user.roles ?? []).join(', ')}; ${(user.regions ?? []).join(', ')})` : '';
+  $('who').textContent = user
+    ? `${t('signedInAs')} ${user.sub ?? '?'} (${(user.roles ?? []).join(', ')}; ${(user.regions ?? []).join(', ')})`
+    : '';
 }
 
 // ---------- sign in ----------
@@ -207,7 +213,9 @@ async function expand(li: HTMLElement, item: RegionItem): Promise<void> {
     const children = await getJson<{ items: RegionItem[] }>(url('/api/v1/regions', { parent: item.code }));
     list.replaceChildren(...children.items.map(treeNode));
   } catch (e) {
-    list.replaceChildren(el('li', { className: 'error', textContent: `${t('loadFailed')}: ${e instanceof ApiError ? e.detail : String(e)}` }));
+    list.replaceChildren(
+      el('li', { className: 'error', textContent: `${t('loadFailed')}: ${e instanceof ApiError ? e.detail : String(e)}` }),
+    );
   }
 }
 
@@ -220,8 +228,15 @@ async function inBatches<T, R>(items: T[], size: number, fn: (item: T) => Promis
 
 async function liveClaims(code: string, childCodes: string[], fiscalYear: number): Promise<ClaimsFigures> {
   const totalsOf = async (regionCode: string) =>
-    (await getJson<{ totals: ClaimTotals }>(url('/api/v1/claims', { regionCode, from: `${fiscalYear}-01-01`, to: `${fiscalYear}-12-31`, pageSize: 1 }))).totals;
-  const [totals, children] = await Promise.all([totalsOf(code), inBatches(childCodes, 6, async (c) => ({ regionCode: c, totals: await totalsOf(c) }))]);
+    (
+      await getJson<{ totals: ClaimTotals }>(
+        url('/api/v1/claims', { regionCode, from: `${fiscalYear}-01-01`, to: `${fiscalYear}-12-31`, pageSize: 1 }),
+      )
+    ).totals;
+  const [totals, children] = await Promise.all([
+    totalsOf(code),
+    inBatches(childCodes, 6, async (c) => ({ regionCode: c, totals: await totalsOf(c) })),
+  ]);
   return { totals, children };
 }
 
@@ -275,13 +290,22 @@ async function load(): Promise<void> {
         getJson<CoverageAnswer>(url(`/api/v1/coverage/${code}`, { period })),
         getJson<FundingAnswer>(url(`/api/v1/funding/${code}`, { fiscalYear })),
       ]);
-      claims = await liveClaims(code, coverage.children.map((c) => c.regionCode), fiscalYear);
+      claims = await liveClaims(
+        code,
+        coverage.children.map((c) => c.regionCode),
+        fiscalYear,
+      );
     }
     const [found, waiting, latestTreeSize] = await Promise.all([
       findings(code, fiscalYear),
-      getJson<{ items: ClaimItem[]; total: number }>(url('/api/v1/claims', { regionCode: code, status: 'SUBMITTED', pageSize: 10 })).catch(() => null),
+      getJson<{ items: ClaimItem[]; total: number }>(url('/api/v1/claims', { regionCode: code, status: 'SUBMITTED', pageSize: 10 })).catch(
+        () => null,
+      ),
       report && hasRole('auditor')
-        ? getJson<{ treeSize: number }>('/api/v1/audit/checkpoints/latest').then((c) => c.treeSize, () => null)
+        ? getJson<{ treeSize: number }>('/api/v1/audit/checkpoints/latest').then(
+            (c) => c.treeSize,
+            () => null,
+          )
         : Promise.resolve(null),
     ]);
     if (ticket !== loading) return;
@@ -390,7 +414,13 @@ function render(v: View): void {
   const vars = { ...v.note.vars };
   if (v.note.key === 'modeLive') vars.time = moment((v as View & { loadedAt?: Date }).loadedAt ?? new Date());
   if (typeof vars.asOf === 'string') vars.asOf = date(vars.asOf);
-  if (v.report) Object.assign(vars, { asOf: date(v.report.asOf), position: v.report.position ?? '–', events: number(v.report.eventCount), year: v.report.fiscalYear });
+  if (v.report)
+    Object.assign(vars, {
+      asOf: date(v.report.asOf),
+      position: v.report.position ?? '–',
+      events: number(v.report.eventCount),
+      year: v.report.fiscalYear,
+    });
   $('mode-note').textContent = `${month(v.report?.period ?? v.period)} · ${t(v.note.key, vars)}`;
   $('mode-note').dataset.mode = v.report ? 'report' : 'live';
 
@@ -416,7 +446,9 @@ function render(v: View): void {
       { label: t('enrolled'), values: rows.map((r) => r.enrolled), color: '#8fb8a8' },
       { label: t('covered'), values: rows.map((r) => r.covered), color: '#0b6e4f' },
     ],
-    points: rows.some((r) => r.workforce !== null) ? { label: t('informalWorkforce'), values: rows.map((r) => r.workforce ?? 0), color: '#c8553d' } : undefined,
+    points: rows.some((r) => r.workforce !== null)
+      ? { label: t('informalWorkforce'), values: rows.map((r) => r.workforce ?? 0), color: '#c8553d' }
+      : undefined,
   });
   drawBars($('chart-funding'), {
     xLabel: t('source'),
@@ -469,7 +501,9 @@ function smallTable(id: string, headers: string[], rows: string[][], empty: stri
   const table = $(id) as HTMLTableElement;
   table.tHead!.replaceChildren(el('tr', {}, ...headers.map((h) => el('th', { scope: 'col', textContent: h }))));
   table.tBodies[0].replaceChildren(
-    ...(rows.length ? rows.map((r) => el('tr', {}, ...r.map((cell) => el('td', { textContent: cell })))) : [el('tr', {}, el('td', { colSpan: headers.length, textContent: empty }))]),
+    ...(rows.length
+      ? rows.map((r) => el('tr', {}, ...r.map((cell) => el('td', { textContent: cell }))))
+      : [el('tr', {}, el('td', { colSpan: headers.length, textContent: empty }))]),
   );
 }
 
@@ -485,11 +519,17 @@ function renderFindings(v: View): void {
   const f = v.findings;
   if (f.state === 'ok') {
     note.textContent = t('findingsLive', { year: v.fiscalYear });
-    smallTable('findings', [t('kind'), t('count'), t('amount')], Object.entries(f.totals).map(([kind, x]) => [kind, number(x.count), rupiah(x.amount)]), t('none'));
+    smallTable(
+      'findings',
+      [t('kind'), t('count'), t('amount')],
+      Object.entries(f.totals).map(([kind, x]) => [kind, number(x.count), rupiah(x.amount)]),
+      t('none'),
+    );
     $('findings').hidden = false;
     return;
   }
-  note.textContent = f.state === 'role' ? t('findingsNeedRole') : f.state === 'missing' ? t('findingsMissing') : `${t('loadFailed')}: ${f.detail ?? ''}`;
+  note.textContent =
+    f.state === 'role' ? t('findingsNeedRole') : f.state === 'missing' ? t('findingsMissing') : `${t('loadFailed')}: ${f.detail ?? ''}`;
   $('findings').hidden = true;
 }
 
@@ -502,7 +542,13 @@ function renderReportLinks(v: View): void {
     { id: 'link-csv', label: 'reportCsv', href: base, accept: 'text/csv', file: `${name}.csv` },
     { id: 'link-pdf', label: 'reportPdf', href: base, accept: 'application/pdf', file: `${name}.pdf` },
     { id: 'link-json', label: 'reportJson', href: base, accept: 'application/json', file: `${name}.json` },
-    { id: 'link-checkpoint', label: 'checkpointLatest', href: '/api/v1/audit/checkpoints/latest', accept: 'application/json', file: 'checkpoint-latest.json' },
+    {
+      id: 'link-checkpoint',
+      label: 'checkpointLatest',
+      href: '/api/v1/audit/checkpoints/latest',
+      accept: 'application/json',
+      file: 'checkpoint-latest.json',
+    },
   ];
   if (v.report && v.latestTreeSize !== null && v.report.treeSize > 0) {
     links.push({
@@ -546,7 +592,13 @@ async function download(anchor: HTMLAnchorElement, href: string, accept: string,
 function renderWaiting(v: View): void {
   const w = v.waiting;
   $('waiting-note').textContent = w === null ? '' : w.total ? t('waitingTotal', { n: number(w.total) }) : t('waitingNone');
-  const rows = (w?.items ?? []).map((c) => [c.claimId.slice(0, 12), c.type, c.regionCode, date(c.incidentDate), c.submittedOn ? date(c.submittedOn) : '–']);
+  const rows = (w?.items ?? []).map((c) => [
+    c.claimId.slice(0, 12),
+    c.type,
+    c.regionCode,
+    date(c.incidentDate),
+    c.submittedOn ? date(c.submittedOn) : '–',
+  ]);
   smallTable('claims-waiting', [t('claimId'), t('type'), t('region'), t('incidentDate'), t('submittedOn')], rows, t('none'));
   $('claims-waiting').hidden = rows.length === 0;
 }

@@ -69,7 +69,10 @@ export function serveDashboard(dir: string) {
     const file = join(dir, name);
     if (!isFile(file)) {
       if (name === 'index.html') {
-        res.status(503).type('text/plain; charset=utf-8').send('The dashboard is not built: run `npm run build` (it builds apps/dashboard into dist/dashboard).\n');
+        res
+          .status(503)
+          .type('text/plain; charset=utf-8')
+          .send('The dashboard is not built: run `npm run build` (it builds apps/dashboard into dist/dashboard).\n');
         return;
       }
       return next();

@@ -14,7 +14,10 @@ const TREE_LEVELS: RegionLevel[] = ['country', 'province', 'regency'];
 const BRANCHES: RegionLevel[] = ['country', 'province'];
 
 export class RegionsQueryDto extends ConsistentQuery {
-  @ApiPropertyOptional({ example: '53', description: 'The region whose children are listed. Omitted: the caller’s own regions (the roots of their tree).' })
+  @ApiPropertyOptional({
+    example: '53',
+    description: 'The region whose children are listed. Omitted: the caller’s own regions (the roots of their tree).',
+  })
   @IsOptional()
   @IsRegionCode()
   parent?: string;
@@ -56,7 +59,9 @@ function item(code: string): RegionItem {
 export class RegionsController {
   @Get()
   @Roles(...READERS)
-  @ApiOperation({ summary: 'Provinces and regencies/cities as a tree, children on demand (`parent`); without `parent` the caller’s own regions' })
+  @ApiOperation({
+    summary: 'Provinces and regencies/cities as a tree, children on demand (`parent`); without `parent` the caller’s own regions',
+  })
   @ApiOkResponse({ type: RegionsAnswerDto })
   list(@Query() query: RegionsQueryDto, @CurrentUser() user: AuthUser): RegionsAnswerDto {
     if (query.parent === undefined) {
@@ -65,7 +70,11 @@ export class RegionsController {
     }
     assertRegionAccess(user, query.parent);
     const parent = findRegion(query.parent)!;
-    const items = BRANCHES.includes(parent.level) ? childrenOf(parent.code).filter((c) => TREE_LEVELS.includes(findRegion(c)!.level)).map(item) : [];
+    const items = BRANCHES.includes(parent.level)
+      ? childrenOf(parent.code)
+          .filter((c) => TREE_LEVELS.includes(findRegion(c)!.level))
+          .map(item)
+      : [];
     items.sort((a, b) => a.code.localeCompare(b.code));
     return { parent: parent.code, items };
   }
