@@ -19,6 +19,8 @@ export interface LedgerConfig {
   runProjector: boolean;
   /** How long start-up waits for a configured server before failing. */
   connectTimeoutMs: number;
+  /** EVENTSTORE_MAX_APPEND_BYTES: bytes one EventStoreDB append may carry (its MaxAppendSize less a margin); unset = 1 MiB - 64 KiB. */
+  maxAppendBytes?: number;
   /** LEDGER_SIGNING_KEY: Ed25519 signer key of the ledger checkpoints (Go sumdb/note encoding); unset = a key file in dataDir (embedded only). */
   signingKey?: string;
   /** Production (EventStoreDB, MongoDB or NODE_ENV=production): start-up fails without signingKey. */
@@ -41,6 +43,7 @@ export function loadLedgerConfig(env: NodeJS.ProcessEnv = process.env): LedgerCo
     nikPepper: env.NIK_PEPPER || undefined,
     runProjector: env.RUN_PROJECTOR ? env.RUN_PROJECTOR !== 'false' : !env.MONGO_URL,
     connectTimeoutMs: Number(env.CONNECT_TIMEOUT_MS ?? 10_000),
+    maxAppendBytes: env.EVENTSTORE_MAX_APPEND_BYTES ? Number(env.EVENTSTORE_MAX_APPEND_BYTES) : undefined,
     signingKey: env.LEDGER_SIGNING_KEY || undefined,
     masterKey: env.MASTER_KEY || undefined,
     requireSigningKey: !!(env.EVENTSTORE_URL || env.MONGO_URL || env.NODE_ENV === 'production'),
