@@ -6,14 +6,19 @@ import type { LedgerConfig } from '../config';
 import { LEDGER_UPCASTERS } from '../upcasters';
 
 /** The event store named by the configuration (EventStoreDB when EVENTSTORE_URL is set, else SQLite), as stored. */
-export async function openRawEventStore(config: Pick<LedgerConfig, 'eventStoreUrl' | 'dataDir' | 'connectTimeoutMs' | 'maxAppendBytes'>): Promise<EventStore> {
-  if (config.eventStoreUrl) return EsdbEventStore.connect(config.eventStoreUrl, config.connectTimeoutMs, { maxAppendBytes: config.maxAppendBytes });
+export async function openRawEventStore(
+  config: Pick<LedgerConfig, 'eventStoreUrl' | 'dataDir' | 'connectTimeoutMs' | 'maxAppendBytes'>,
+): Promise<EventStore> {
+  if (config.eventStoreUrl)
+    return EsdbEventStore.connect(config.eventStoreUrl, config.connectTimeoutMs, { maxAppendBytes: config.maxAppendBytes });
   mkdirSync(config.dataDir, { recursive: true });
   return new SqliteEventStore(join(config.dataDir, 'ledger.sqlite'));
 }
 
 /** The event store as the application reads it: every event in its current version. */
-export async function openEventStore(config: Pick<LedgerConfig, 'eventStoreUrl' | 'dataDir' | 'connectTimeoutMs' | 'maxAppendBytes'>): Promise<EventStore> {
+export async function openEventStore(
+  config: Pick<LedgerConfig, 'eventStoreUrl' | 'dataDir' | 'connectTimeoutMs' | 'maxAppendBytes'>,
+): Promise<EventStore> {
   return withUpcasting(await openRawEventStore(config), LEDGER_UPCASTERS);
 }
 
