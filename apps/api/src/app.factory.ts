@@ -6,6 +6,8 @@ import { Logger } from 'nestjs-pino';
 import { REFERENCE_DATA_ATTRIBUTION } from '@app/domain';
 import { AppModule } from './app.module';
 import { AppConfig } from './config';
+import helmet from 'helmet';
+import { answerClientErrorsAsProblems, rejectBadPercentEncoding, rejectHostileFields, StrictInputInterceptor, verifyJsonBody } from './http/hostile-input';
 import { bodyParserErrorHandler, requireJsonBody } from './http/problem.filter';
 import { createValidationPipe } from './http/validation';
 
@@ -27,15 +29,35 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
     logger: config.logLevel === 'silent' ? false : undefined,
   });
   app.useLogger(app.get(Logger));
+  answerClientErrorsAsProblems(app.getHttpServer());
+  // Headers on every answer: nosniff, no framing (X-Frame-Options and CSP frame-ancestors, /docs included),
+  // no referrer; the rest of a CSP would break the OpenAPI UI and is left to the dashboard's own pages.
+  app.use(
+    helmet({
+      contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: helmet.contentSecurityPolicy.dangerouslyDisableDefaultSrc, frameAncestors: ["'none'"] } },
+      frameguard: { action: 'deny' },
+      crossOriginEmbedderPolicy: false,
+      hsts: false,
+    }),
+  );
+  // Answers about people and money are never kept by a browser or a proxy.
+  app.use((req: IncomingMessage, res: import('node:http').ServerResponse, next: () => void) => {
+    if ((req.url ?? '').startsWith('/api/')) res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+  const routes = () => routeTemplates(app);
+  app.use(rejectBadPercentEncoding(routes));
   app.use(requireJsonBody);
   // The routes that take 100,000s of named workers (api.md) get a larger body; every other keeps the default.
-  // A body parsed by the first parser is skipped by the second.
-  app.useBodyParser('json', { limit: LARGE_BODY_LIMIT, type: (req) => isLargeBodyRoute(req.url ?? '') && isJson(req) });
-  app.useBodyParser('json', { limit: config.bodyLimit, type: JSON_TYPES });
+  // A body parsed by the first parser is skipped by the second. Before JSON.parse: UTF-8 and nesting depth.
+  app.useBodyParser('json', { limit: LARGE_BODY_LIMIT, type: (req) => isLargeBodyRoute(req.url ?? '') && isJson(req), verify: verifyJsonBody });
+  app.useBodyParser('json', { limit: config.bodyLimit, type: JSON_TYPES, verify: verifyJsonBody });
+  app.use(rejectHostileFields);
   app.use(bodyParserErrorHandler);
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.useGlobalPipes(createValidationPipe());
+  app.useGlobalInterceptors(new StrictInputInterceptor());
   app.enableShutdownHooks();
 
   const openApi = new DocumentBuilder()
@@ -49,4 +71,10 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
     .build();
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi), { jsonDocumentUrl: 'docs-json' });
   return app;
+}
+
+/** The route templates Express knows (`/api/v1/workers/:workerId/exit`), read once routes are registered. */
+function routeTemplates(app: NestExpressApplication): string[] {
+  const router = (app.getHttpAdapter().getInstance() as { router?: { stack?: Array<{ route?: { path?: unknown } }> } }).router;
+  return (router?.stack ?? []).map((layer) => layer.route?.path).filter((p): p is string => typeof p === 'string');
 }

@@ -1,7 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
-import { randomUUID } from 'node:crypto';
 import { JwtAuthGuard } from './auth/jwt-auth.guard';
 import { LedgerModule } from '@app/ledger';
 import { APP_CONFIG, AppConfig } from './config';
@@ -15,12 +14,12 @@ import { CoverageModule } from './coverage/coverage.module';
 import { DashboardModule } from './dashboard/dashboard.module';
 import { FundingModule } from './funding/funding.module';
 import { WorkersModule } from './workers/workers.module';
+import { ImportsModule } from './imports/imports.module';
 import { ConsistencyInterceptor } from './http/consistency.interceptor';
+import { loggerParams } from './http/logging';
 import { ProblemFilter } from './http/problem.filter';
 import { OperationsModule } from './operations/operations.module';
 import { ReportsModule } from './reports/reports.module';
-
-const REQUEST_ID = /^[\w.:-]{1,100}$/;
 
 @Module({})
 export class AppModule {
@@ -28,23 +27,11 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        LoggerModule.forRoot({
-          pinoHttp: {
-            level: config.logLevel,
-            genReqId: (req, res) => {
-              const given = req.headers['x-request-id'];
-              const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-              res.setHeader('X-Request-Id', id);
-              return id;
-            },
-            redact: ['req.headers.authorization'],
-            // A NIK search carries the NIK in the query string: never logged.
-            serializers: { req: redactNikFromRequest },
-          },
-        }),
+        LoggerModule.forRoot(loggerParams(config.logLevel, redactNikFromRequest)),
         LedgerModule.forRoot(config),
         OperationsModule,
         FundingModule,
+        ImportsModule,
         WorkersModule,
         ContributionsModule,
         ClaimsModule,

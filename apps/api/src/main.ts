@@ -11,7 +11,8 @@ async function main(): Promise<void> {
   const store = config.eventStoreUrl ? 'EventStoreDB' : `embedded SQLite in ${config.dataDir}`;
   console.log(`Ledger API on ${url} (ledger: ${store}; read models: ${config.mongoUrl ? 'MongoDB' : 'embedded SQLite'})`);
   console.log(`OpenAPI: ${url}/docs   health: ${url}/health`);
-  if (config.jwtSecretGenerated) {
+  // Only the embedded try-out makes up a secret and prints a token; production mode refuses to start without one (config.ts).
+  if (config.jwtSecretGenerated && config.jwtSecret && !config.production) {
     const token = mintToken(config.jwtSecret, { sub: 'admin', roles: ['admin', 'finance', 'operator', 'analyst', 'auditor', 'oversight'], regions: ['ID'] });
     console.log('JWT_SECRET was not set: a random one was made for this run. A token with every role for the whole country:');
     console.log(`  export TOKEN=${token}`);

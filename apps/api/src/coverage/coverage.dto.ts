@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { ConsistentQuery } from '../http/query-options';
-import { IsPeriod } from '../http/validators';
+import { IsCount, IsPeriod } from '../http/validators';
 
 export class CoverageQueryDto extends ConsistentQuery {
   @ApiPropertyOptional({ example: '2025-12', description: 'Defaults to the current month' })
@@ -18,7 +18,7 @@ export class WorkforceEstimateDto {
   year!: number;
 
   @ApiProperty({ example: 1_000_000 })
-  @IsInt()
+  @IsCount()
   @Min(1)
   informalWorkers!: number;
 

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { FUNDING_SOURCES, FundingSource } from '@app/domain';
 import { ConsistentQuery } from '../http/query-options';
-import { IsBusinessDate, IsRegionCode, IsRupiah } from '../http/validators';
+import { IsBusinessDate, IsCount, IsRegionCode, IsRupiah } from '../http/validators';
 
 export class AllocateFundingDto {
   @ApiProperty({ example: '53', description: 'Kemendagri code of the paying region' })
@@ -15,7 +15,7 @@ export class AllocateFundingDto {
 
   @ApiProperty({ example: 2026 })
   @IsInt()
-  @Min(2000)
+  @Min(2015)
   @Max(2100)
   fiscalYear!: number;
 
@@ -38,7 +38,7 @@ export class AllocateFundingDto {
 
   @ApiPropertyOptional({ example: 50_000 })
   @IsOptional()
-  @IsInt()
+  @IsCount()
   @Min(1)
   targetWorkers?: number;
 
@@ -72,6 +72,6 @@ export class ReviseFundingDto {
 export class FundingQueryDto extends ConsistentQuery {
   @ApiPropertyOptional({ example: '2026', description: 'Defaults to the current year' })
   @IsOptional()
-  @Matches(/^(20\d\d|2100)$/, { message: 'fiscalYear must be a year such as 2026' })
+  @Matches(/^(201[5-9]|20[2-9]\d|2100)$/, { message: 'fiscalYear must be a year from 2015 to 2100, such as 2026' })
   fiscalYear?: string;
 }

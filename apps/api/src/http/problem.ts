@@ -19,8 +19,10 @@ const TITLES: Record<number, [slug: string, title: string]> = {
   409: ['conflict', 'Conflict with the ledger'],
   413: ['payload-too-large', 'Request body too large'],
   415: ['unsupported-media-type', 'Unsupported media type'],
+  414: ['uri-too-long', 'URI too long'],
   422: ['business-rule', 'Refused by a business rule'],
   429: ['too-many-requests', 'Too many requests'],
+  431: ['request-header-fields-too-large', 'Request header fields too large'],
   503: ['not-ready', 'Not ready'],
 };
 
@@ -33,5 +35,15 @@ export function problem(status: number, detail: string, errors: FieldError[] = [
 export class NotCaughtUpException extends HttpException {
   constructor(readonly retryAfterSeconds: number, position: string) {
     super(`the read models have not yet reached position ${position}; try again`, HttpStatus.SERVICE_UNAVAILABLE);
+  }
+}
+
+/** A rate limit was reached: 429 with Retry-After. */
+export class TooManyRequestsException extends HttpException {
+  constructor(
+    readonly retryAfterSeconds: number,
+    message = 'too many requests; try again later',
+  ) {
+    super(message, HttpStatus.TOO_MANY_REQUESTS);
   }
 }

@@ -1,12 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { EXIT_REASONS, ExitReason, Occupation, OCCUPATIONS, Sex } from '@app/domain';
 import { PageQuery } from '../http/paging';
-import { IsBusinessDate, IsRegionCode } from '../http/validators';
+import { IsBirthDate, IsBusinessDate, IsRegionCode } from '../http/validators';
 
 export class EnrolWorkerDto {
   @ApiProperty({ example: '5303010701850001', description: 'NIK: 16 digits PPRRSS DDMMYY NNNN' })
   @IsString()
+  @Matches(/^\d{16}$/, { message: 'nik must be exactly 16 digits' })
   nik!: string;
 
   @ApiProperty({ example: 'Yohanes Taek' })
@@ -16,7 +17,7 @@ export class EnrolWorkerDto {
   fullName!: string;
 
   @ApiProperty({ example: '1985-01-07' })
-  @IsBusinessDate()
+  @IsBirthDate()
   birthDate!: string;
 
   @ApiProperty({ enum: ['M', 'F'] })

@@ -1,6 +1,6 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { allocationStream, ClaimCommand, claimsDecider, claimStream, evolveClaim, noClaim, refundedAllocations, streamOf, workerDecider, workerStream } from '@app/domain';
-import { assertRegionAccess } from '../access/region-scope';
+import { assertVisible, unknownClaim, unknownWorker } from '../access/region-scope';
 import { CommandContext, idFor } from '../command-seam/command-context';
 import { CommandSeam } from '../command-seam/command-seam';
 import { todayIn } from '../clock';
@@ -16,9 +16,10 @@ async function decideClaim(seam: CommandSeam, command: ClaimCommand, workerId: s
       decider: claimsDecider,
       streams: [claimStream(command.claimId), workerStream(workerId), ...payers.map(allocationStream)],
       streamOf,
+      // A claim, or a worker, outside the caller's regions answers as an unknown one, in the decider's words.
       authorize: (state) => {
-        const regionCode = state.claim.status === 'NONE' ? state.worker.regionCode : state.claim.regionCode;
-        if (regionCode) assertRegionAccess(context.caller, regionCode);
+        if (state.claim.status !== 'NONE') assertVisible(context.caller, state.claim.regionCode, unknownClaim(command.claimId));
+        else if (state.worker.status !== 'NEW') assertVisible(context.caller, state.worker.regionCode, unknownWorker(workerId));
       },
     },
     command,
@@ -35,6 +36,7 @@ export class SubmitClaimHandler implements ICommandHandler<SubmitClaimCommand> {
   async execute({ input, context }: SubmitClaimCommand) {
     const claimId = idFor(context, 'claim');
     const worker = await this.seam.read(workerDecider, [workerStream(input.workerId)]);
+    if (worker.status !== 'NEW') assertVisible(context.caller, worker.regionCode, unknownWorker(input.workerId));
     const today = todayIn(worker.regionCode || 'ID');
     const { position } = await decideClaim(this.seam, { type: 'SubmitClaim', ...input, claimId, submittedOn: input.submittedOn ?? today, today }, input.workerId, [], context);
     return { claimId, position };
@@ -48,6 +50,7 @@ export class DecideClaimHandler implements ICommandHandler<DecideClaimCommand> {
   async execute({ command, context }: DecideClaimCommand) {
     // Outside facts: the worker the claim is about, its region's today, the allocations a death refunds.
     const claim = await this.seam.read({ initialState: () => noClaim, evolve: evolveClaim }, [claimStream(command.claimId)]);
+    if (claim.status !== 'NONE') assertVisible(context.caller, claim.regionCode, unknownClaim(command.claimId));
     const worker = await this.seam.read(workerDecider, [workerStream(claim.workerId)]);
     const payers = command.type === 'SettleClaim' && claim.status === 'SUBMITTED' && worker.status === 'ACTIVE' ? refundedAllocations(worker, claim.incidentDate) : [];
     return decideClaim(this.seam, { ...command, today: todayIn(claim.regionCode || 'ID') }, claim.workerId, payers, context);

@@ -13,7 +13,7 @@ import {
   workerStream,
 } from '@app/domain';
 import { READ_STORE, ReadStore } from '@app/read-models';
-import { assertRegionAccess } from '../access/region-scope';
+import { assertVisible, canAccessRegion, unknownAllocation } from '../access/region-scope';
 import { CommandContext, idFor } from '../command-seam/command-context';
 import { CommandSeam, LedgerUnavailableError } from '../command-seam/command-seam';
 import { ProjectionService } from '../infrastructure/projection.service';
@@ -38,8 +38,8 @@ export class PayContributionsHandler implements ICommandHandler<PayContributions
   async execute({ input, context }: PayContributionsCommand): Promise<BatchAnswer> {
     const lead = allocationStream(input.allocationId);
     const allocation = await this.seam.read(fundingDecider, [lead]);
-    if (!allocation.exists) throw new NotFound(`allocation ${input.allocationId} does not exist`);
-    assertRegionAccess(context.caller, allocation.regionCode);
+    if (!allocation.exists) throw new NotFound(unknownAllocation(input.allocationId));
+    assertVisible(context.caller, allocation.regionCode, unknownAllocation(input.allocationId));
 
     const command: PayContributions = {
       type: 'PayContributions',
@@ -55,7 +55,16 @@ export class PayContributionsHandler implements ICommandHandler<PayContributions
         decider: contributionsDecider,
         streams: [lead, ...command.workerIds.map(workerStream)],
         streamOf,
-        authorize: (state) => state.allocation.exists && assertRegionAccess(context.caller, state.allocation.regionCode),
+        authorize: (state) => {
+          if (!state.allocation.exists) return;
+          assertVisible(context.caller, state.allocation.regionCode, unknownAllocation(input.allocationId));
+          // Named workers outside the caller's regions answer as unknown ones, in the decider's words.
+          const unseen = command.workerIds.filter((id) => {
+            const worker = state.workers.get(id);
+            return !worker || worker.status === 'NEW' || !canAccessRegion(context.caller, worker.regionCode);
+          });
+          if (unseen.some((id) => state.workers.get(id)?.status !== undefined && state.workers.get(id)?.status !== 'NEW')) throw new NotFound(unknownWorkers(unseen));
+        },
       },
       command,
       context,
@@ -104,6 +113,11 @@ export class PayContributionsHandler implements ICommandHandler<PayContributions
     const page = await (await this.reads.active()).find('workers', { filter: { allocationId, status: 'ACTIVE' } });
     return page.items.map((w) => w.id);
   }
+}
+
+/** The decider's words for unknown workers (the first 20 named). */
+function unknownWorkers(ids: string[]): string {
+  return `unknown workers: ${ids.slice(0, 20).join(', ')}${ids.length > 20 ? ` and ${ids.length - 20} more` : ''}`;
 }
 
 /** api.md: a batch that pays nobody says why. */

@@ -1,6 +1,6 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { allocationStream, fundingDecider } from '@app/domain';
-import { assertRegionAccess } from '../access/region-scope';
+import { assertRegionAccess, assertVisible, unknownAllocation } from '../access/region-scope';
 import { idFor } from '../command-seam/command-context';
 import { CommandSeam } from '../command-seam/command-seam';
 import { AllocateFundingCommand, ReviseFundingCommand } from './funding.commands';
@@ -30,7 +30,8 @@ export class ReviseFundingHandler implements ICommandHandler<ReviseFundingComman
       {
         decider: fundingDecider,
         streams: [allocationStream(input.allocationId)],
-        authorize: (state) => state.exists && assertRegionAccess(context.caller, state.regionCode),
+        // An allocation outside the caller's regions answers as an unknown one (404).
+        authorize: (state) => state.exists && assertVisible(context.caller, state.regionCode, unknownAllocation(input.allocationId)),
       },
       { type: 'ReviseFunding', ...input },
       context,

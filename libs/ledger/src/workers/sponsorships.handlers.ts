@@ -9,7 +9,7 @@ import {
   unknownWorkers,
 } from '@app/domain/workers/sponsorships.decider';
 import { READ_STORE, ReadStore } from '@app/read-models';
-import { assertRegionAccess, canAccessRegion } from '../access/region-scope';
+import { assertVisible, canAccessRegion, unknownAllocation } from '../access/region-scope';
 import { CommandContext, idFor } from '../command-seam/command-context';
 import { CommandSeam, LedgerUnavailableError } from '../command-seam/command-seam';
 import { ProjectionService } from '../infrastructure/projection.service';
@@ -42,15 +42,15 @@ export class TransferSponsorshipHandler implements ICommandHandler<TransferSpons
   async execute({ input, context }: TransferSponsorshipCommand): Promise<SponsorshipTransferAnswer> {
     const lead = allocationStream(input.allocationId);
     const allocation = await this.seam.read(fundingDecider, [lead]);
-    if (!allocation.exists) throw new NotFound(`allocation ${input.allocationId} does not exist`);
-    assertRegionAccess(context.caller, allocation.regionCode);
+    if (!allocation.exists) throw new NotFound(unknownAllocation(input.allocationId));
+    assertVisible(context.caller, allocation.regionCode, unknownAllocation(input.allocationId));
 
     let workerIds: string[];
     if (input.fromAllocationId !== undefined) {
       if (input.fromAllocationId !== input.allocationId) {
         const from = await this.seam.read(fundingDecider, [allocationStream(input.fromAllocationId)]);
-        if (!from.exists) throw new NotFound(`allocation ${input.fromAllocationId} does not exist`);
-        assertRegionAccess(context.caller, from.regionCode);
+        if (!from.exists) throw new NotFound(unknownAllocation(input.fromAllocationId));
+        assertVisible(context.caller, from.regionCode, unknownAllocation(input.fromAllocationId));
       }
       workerIds = await this.cohortOf(input.fromAllocationId, input.allocationId, context);
     } else {
@@ -133,7 +133,7 @@ export class TransferSponsorshipHandler implements ICommandHandler<TransferSpons
   /** The new allocation in the caller's regions; named workers outside them are answered as unknown. */
   private authorize(state: SponsorshipsState, command: TransferSponsorships, context: CommandContext): void {
     if (!state.allocation.exists) return;
-    assertRegionAccess(context.caller, state.allocation.regionCode);
+    assertVisible(context.caller, state.allocation.regionCode, unknownAllocation(command.allocationId));
     if (command.fromAllocationId !== undefined) return;
     const hidden = command.workerIds.filter((id) => {
       const worker = state.workers.get(id);
