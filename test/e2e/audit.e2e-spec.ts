@@ -79,13 +79,11 @@ describe('audit over HTTP (embedded default)', () => {
       expect(second.metadata.prevHash).toBe(first.metadata.hash);
     });
 
-    it("masks a worker's personal data", async () => {
+    it("shows a worker's personal data only as stored: encrypted", async () => {
       const res = await t.http.get(`/api/v1/audit/streams/worker-${workerId}`).set(auditor(['53.03'])).expect(200);
       const enrolled = res.body.items[0];
       expect(enrolled.type).toBe('WorkerEnrolled');
-      expect(enrolled.data.personal.nik).toBe(`${nik.slice(0, 6)}******${nik.slice(12)}`);
-      expect(enrolled.data.personal.fullName).toBe('***');
-      expect(enrolled.data.personal.birthDate).toBe('***');
+      expect(enrolled.data.personal).toEqual({ enc: 'A256GCM', kid: workerId, iv: expect.any(String), ct: expect.any(String), tag: expect.any(String) });
       expect(JSON.stringify(res.body)).not.toContain('Yohanes');
       expect(JSON.stringify(res.body)).not.toContain(nik);
       expect(enrolled.data).toMatchObject({ workerId, regionCode: '53.03.01.2005', occupation: 'PETANI' });
@@ -245,7 +243,8 @@ describe('audit over HTTP (embedded default)', () => {
       const lines = readFileSync(out, 'utf8').trim().split('\n');
       const size = await sealer().sealer.treeSize();
       expect(lines).toHaveLength(size);
-      expect(readFileSync(out, 'utf8')).toContain(nik); // personal data left as stored
+      expect(readFileSync(out, 'utf8')).not.toContain(nik); // personal data left as stored: encrypted
+      expect(readFileSync(out, 'utf8')).toContain('"personal":{"enc":"A256GCM"');
       const verified = await verifyLedger(readLedgerExport(out));
       expect(verified).toMatchObject({ ok: true, treeSize: size, rootHash: (await sealer().sealer.rootAt(size)).toString('hex') });
 
@@ -311,7 +310,7 @@ describe('audit over HTTP (embedded default)', () => {
     it('is required in production: start-up fails without LEDGER_SIGNING_KEY, and uses it when given', async () => {
       const dir = mkdtempSync(join(tmpdir(), 'ledger-prod-'));
       try {
-        const env = { NODE_ENV: 'production', JWT_SECRET: 's', DATA_DIR: dir, LOG_LEVEL: 'silent' };
+        const env = { NODE_ENV: 'production', JWT_SECRET: 's', DATA_DIR: dir, LOG_LEVEL: 'silent', MASTER_KEY: Buffer.alloc(32, 9).toString('base64') };
         await expect(createApp(loadConfig(env))).rejects.toThrow(/LEDGER_SIGNING_KEY must be set/);
         const signingKey = generateSignerKey('jaminan-ledger/test-prod');
         const app = await createApp(loadConfig({ ...env, LEDGER_SIGNING_KEY: signingKey }));

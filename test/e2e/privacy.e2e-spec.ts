@@ -75,7 +75,7 @@ describe('the secrets of a ledger', () => {
 
   it('refuses production without MASTER_KEY', async () => {
     const keys = { countActive: async () => 0 } as never;
-    const events = { readStream: async () => [], headPosition: async () => undefined } as unknown as EventStore;
+    const events = { readStream: async () => [], } as unknown as EventStore;
     await expect(loadLedgerSecrets({ dataDir, nikPepper: 'p', requireSigningKey: true }, events, keys)).rejects.toThrow(/MASTER_KEY must be set/);
     await expect(loadLedgerSecrets({ dataDir, nikPepper: 'p', requireSigningKey: true, masterKey: Buffer.alloc(32, 1).toString('hex') }, events, keys)).resolves.toMatchObject({ sources: { masterKey: 'configuration' } });
   });

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { chainHash } from '@app/verifier';
 
@@ -123,7 +124,11 @@ export function insertForgedBefore(dataDir: string, before: string, change: (dat
   });
 }
 
-/** A copy of the ledger file to tamper with while keeping the original (each tamper test starts from the same ledger). */
+/**
+ * A copy of the ledger file to tamper with while keeping the original (each tamper test starts from
+ * the same ledger), with the secrets a ledger with personal data needs to start (its NIK pepper,
+ * master key and key store).
+ */
 export function copyLedger(fromDir: string, toDir: string): void {
   const db = new Database(join(fromDir, 'ledger.sqlite'));
   try {
@@ -131,6 +136,15 @@ export function copyLedger(fromDir: string, toDir: string): void {
     db.exec(`VACUUM INTO '${join(toDir, 'ledger.sqlite').replace(/'/g, "''")}'`);
   } finally {
     db.close();
+  }
+  for (const secret of ['nik-pepper', 'master.key']) if (existsSync(join(fromDir, secret))) copyFileSync(join(fromDir, secret), join(toDir, secret));
+  if (existsSync(join(fromDir, 'keys.sqlite'))) {
+    const keys = new Database(join(fromDir, 'keys.sqlite'));
+    try {
+      keys.exec(`VACUUM INTO '${join(toDir, 'keys.sqlite').replace(/'/g, "''")}'`);
+    } finally {
+      keys.close();
+    }
   }
 }
 

@@ -70,16 +70,17 @@ export function checksOf(e: RecordedEvent): LedgerKeyChecks {
  *
  * - NIK_PEPPER / MASTER_KEY when configured. Production (EventStoreDB, MongoDB or NODE_ENV=production)
  *   requires MASTER_KEY (and, on EventStoreDB, NIK_PEPPER: loadLedgerConfig).
- * - Otherwise files in DATA_DIR, created only for a new ledger: the pepper when the ledger holds no
- *   event yet, the master key when no data key was ever wrapped by one. A missing file on an existing
- *   ledger stops start-up: a new pepper would let enrolled NIKs enrol again as new workers, a new
- *   master key would make every stored name unreadable.
+ * - Otherwise files in DATA_DIR, created only while the ledger holds no personal data: before its
+ *   first enrolment registers the check values (below), and, for the master key, while no data key
+ *   was ever wrapped. A missing file on a ledger with personal data stops start-up: a new pepper
+ *   would let enrolled NIKs enrol again as new workers, a new master key would make every stored
+ *   name unreadable. (A ledger written before encryption holds no check values: its pepper file is
+ *   not protected this way; README, "Keys and personal data".)
  * - A ledger that holds check values (LedgerKeysRegistered) refuses a pepper or master key that does
  *   not match them.
  */
 export async function loadLedgerSecrets(config: Pick<LedgerConfig, 'dataDir' | 'nikPepper' | 'masterKey' | 'requireSigningKey'>, events: EventStore, keys: KeyStore): Promise<LedgerSecrets> {
   const registered = await registeredChecks(events);
-  const existingLedger = registered !== undefined || (await events.headPosition()) !== undefined;
 
   let nikPepper: string;
   let pepperSource: LedgerSecrets['sources']['nikPepper'];
@@ -91,9 +92,9 @@ export async function loadLedgerSecrets(config: Pick<LedgerConfig, 'dataDir' | '
     if (file !== undefined) {
       nikPepper = file;
       pepperSource = 'file';
-    } else if (existingLedger) {
+    } else if (registered !== undefined) {
       throw new LedgerSecretsError(
-        `the NIK pepper is missing (${join(config.dataDir, NIK_PEPPER_FILE)} and NIK_PEPPER) but the ledger already holds events: restore it from your backup. ` +
+        `the NIK pepper is missing (${join(config.dataDir, NIK_PEPPER_FILE)} and NIK_PEPPER) but the ledger already holds workers enrolled with one: restore it from your backup. ` +
           'A new pepper would give every enrolled NIK a new worker id, so enrolled workers could enrol again.',
       );
     } else {
