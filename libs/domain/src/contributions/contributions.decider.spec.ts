@@ -80,4 +80,11 @@ describe('contribution batch', () => {
     expect(() => decideContributionBatch(batch({ workerIds: ['w1', 'w1'] }), ttu, new Map([['w1', worker('w1')]]))).toThrow(Conflict);
     expect(() => decideContributionBatch(batch(), { exists: false }, new Map())).toThrow(NotFound);
   });
+
+  it('records double funding in events of at most 5,000 workers each (under EventStoreDB\'s append limit)', () => {
+    const workers = new Map(Array.from({ length: 12_000 }, (_, i) => [`w${i}`, worker(`w${i}`, undefined, undefined, { '2025-08': 'a-ntt' })] as const));
+    const d = decideContributionBatch(batch({ workerIds: [...workers.keys()] }), ttu, workers);
+    const refused = d.allocationEvents.filter((e) => e.type === 'DoubleFundingRefused') as Array<{ data: { workers: unknown[] } }>;
+    expect(refused.map((e) => e.data.workers.length)).toEqual([5_000, 5_000, 2_000]);
+  });
 });

@@ -11,6 +11,9 @@ import { currentMembership, mayPay, MembershipTimeline, paidPeriodsOf } from '..
 import { assertNotFuture } from '../workers/workers.decider';
 import { evolveWorker, newWorker, timelineOf, WorkerState } from '../workers/workers.state';
 
+/** Workers per DoubleFundingRefused event (about 90 bytes each: ~450 kB, under a 1 MiB append). */
+export const DOUBLE_FUNDING_CHUNK = 5_000;
+
 export const SKIP_REASONS = ['ALREADY_PAID', 'DOUBLE_FUNDING', 'NOT_ACTIVE_IN_PERIOD'] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];
 
@@ -102,9 +105,12 @@ export function decideContributionBatch(command: PayContributions, allocation: A
           allocation,
         ) as FundsDisbursed[])
       : [];
-  const refusals: DoubleFundingRefused[] = doubleFunded.length
-    ? [{ type: 'DoubleFundingRefused', data: { ...refOf(allocation), batchId: command.batchId, period: command.period, workers: doubleFunded, refusedOn: command.paidOn }, effectiveDate: command.paidOn }]
-    : [];
+  // One event per chunk: an event stays far below EventStoreDB's append limit whatever the batch size.
+  const refusals: DoubleFundingRefused[] = [];
+  for (let i = 0; i < doubleFunded.length; i += DOUBLE_FUNDING_CHUNK) {
+    const workers = doubleFunded.slice(i, i + DOUBLE_FUNDING_CHUNK);
+    refusals.push({ type: 'DoubleFundingRefused', data: { ...refOf(allocation), batchId: command.batchId, period: command.period, workers, refusedOn: command.paidOn }, effectiveDate: command.paidOn });
+  }
   return { allocationEvents: [...disbursed, ...refusals], contributions, skipped, workerCount: contributions.length, amount };
 }
 
