@@ -5,6 +5,7 @@ import { LEDGER_PROJECTIONS, rebuildReadModels } from '@app/read-models';
 import { checkProjections, describeDifference, loadLedgerConfig, mintToken, openEventStore, openReadStore, Role, ROLES } from '@app/ledger';
 import { runDemo } from './demo/demo';
 import { AUDIT_COMMANDS, AUDIT_USAGE, runAuditCommand } from './audit/audit-commands';
+import { IMPORT_COMMANDS, IMPORT_USAGE, runImportCommand } from './imports/import-commands';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 
@@ -16,17 +17,21 @@ Commands:
   demo [--scale 1] [--reset]
       Load the public figures (NTT 2025/2026, TTU, NTB, NTT claims) through the command handlers and
       print what the read models answer. --scale 0.1 loads a tenth of the workers.
-${AUDIT_USAGE}  verify --projections [--json]
+${IMPORT_USAGE}${AUDIT_USAGE}  verify --projections [--json]
       verify, then replay the ledger in memory with every projection and compare the result with the
       live read models (the active generation) document by document; exits 1 naming the first
       documents that differ.
-The audit commands (verify … verify-report) take --help.
+The audit commands (verify … verify-report), import and transfer take --help.
 `;
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   if (command === 'verify' && rest.includes('--projections')) {
     process.exitCode = await verifyWithProjections(rest.filter((a) => a !== '--projections'));
+    return;
+  }
+  if (IMPORT_COMMANDS.includes(command)) {
+    process.exitCode = await runImportCommand(command, rest);
     return;
   }
   if (AUDIT_COMMANDS.includes(command)) {

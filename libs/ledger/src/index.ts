@@ -23,6 +23,7 @@ export * from './access/tokens';
 export * from './audit';
 export * from './findings';
 export * from './jobs';
+export * from './imports';
 export * from './reports';
 export * from './privacy';
 export * from './workers/erasure.handlers';

@@ -7,6 +7,7 @@ import { ListClaimsHandler } from './claims/claims.queries';
 import { ListFindingsHandler } from './findings/findings.queries';
 import { JobService } from './jobs/job.service';
 import { RebuildService } from './jobs/rebuild.service';
+import { ImportService } from './imports/import.service';
 import { CommandSeam } from './command-seam/command-seam';
 import { LEDGER_CONFIG, LedgerConfig } from './config';
 import { PayContributionsHandler } from './contributions/contributions.handlers';
@@ -75,8 +76,9 @@ export class LedgerModule implements OnApplicationShutdown {
         JobService,
         RebuildService,
         ReportsService,
+        ImportService,
       ],
-      exports: [LEDGER_CONFIG, EVENT_STORE, READ_STORE, CommandSeam, ProjectionService, CqrsModule, ...AUDIT_EXPORTS, ...PRIVACY_EXPORTS, JobService, RebuildService, ReportsService],
+      exports: [LEDGER_CONFIG, EVENT_STORE, READ_STORE, CommandSeam, ProjectionService, CqrsModule, ...AUDIT_EXPORTS, ...PRIVACY_EXPORTS, JobService, RebuildService, ReportsService, ImportService],
     };
   }
 

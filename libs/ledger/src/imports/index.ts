@@ -1,0 +1,3 @@
+export * from './import.service';
+export * from './roster';
+export * from './row-validation';
