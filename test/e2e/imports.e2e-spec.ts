@@ -32,6 +32,9 @@ function parseRefusedCsv(text: string): Array<{ row: number; field: string; reas
   });
 }
 
+// Thousands of durable enrolments (an fsync each) per test: minutes on a busy disk.
+jest.setTimeout(300_000);
+
 /** Roster import over HTTP (api.md 1.1, POST /api/v1/workers/imports), and the CLI's import and transfer. */
 describe('roster import', () => {
   let t: TestApp;
