@@ -40,8 +40,14 @@ const DOMAIN = 'libs/domain is the pure domain';
 const domainPatterns = (leaving) => [
   regex(NEST, `${DOMAIN}: no NestJS. Framework wiring belongs to libs/ledger (handlers, modules) or apps/api (HTTP).`),
   regex(DRIVERS, `${DOMAIN}: no database drivers. Storage sits behind the ports of libs/event-store and libs/read-models.`),
-  regex(APP_LIBS, `${DOMAIN}: it imports no library (itself included via @app/…). Use relative imports inside libs/domain; the other libs depend on it, never the reverse.`),
-  regex(NODE_IO, `${DOMAIN}: no Node.js modules (no I/O, no clock, no randomness). Whatever a decision needs comes in with the command or the state.`),
+  regex(
+    APP_LIBS,
+    `${DOMAIN}: it imports no library (itself included via @app/…). Use relative imports inside libs/domain; the other libs depend on it, never the reverse.`,
+  ),
+  regex(
+    NODE_IO,
+    `${DOMAIN}: no Node.js modules (no I/O, no clock, no randomness). Whatever a decision needs comes in with the command or the state.`,
+  ),
   regex(
     none(RELATIVE, NEST, DRIVERS, APP_LIBS, NODE_IO),
     `${DOMAIN}: it imports nothing but its own files (relative imports). Add a package only after agreeing that the domain really needs it.`,
@@ -59,11 +65,23 @@ const verifierPatterns = (leaving) => [
 ];
 
 /* ---------- adapters and the application layer ---------- */
-const NO_LEDGER = regex(LEDGER, 'Adapters (libs/event-store, libs/read-models) sit below the application layer: they never import @app/ledger; the ledger imports them.');
-const NO_APPS_FROM_LIBS = regex(APPS, 'Libraries never import from apps/: apps are the outermost layer and depend on the libraries, not the reverse.');
-const NO_API = regex(appFolder('api'), 'Apps never import each other: nothing from apps/api. Move what is shared into a library (libs/ledger for application code).');
+const NO_LEDGER = regex(
+  LEDGER,
+  'Adapters (libs/event-store, libs/read-models) sit below the application layer: they never import @app/ledger; the ledger imports them.',
+);
+const NO_APPS_FROM_LIBS = regex(
+  APPS,
+  'Libraries never import from apps/: apps are the outermost layer and depend on the libraries, not the reverse.',
+);
+const NO_API = regex(
+  appFolder('api'),
+  'Apps never import each other: nothing from apps/api. Move what is shared into a library (libs/ledger for application code).',
+);
 const NO_CLI = regex(appFolder('cli'), 'Apps never import each other: nothing from apps/cli. Move what is shared into a library.');
-const NO_PROJECTOR = regex(appFolder('projector'), 'Apps never import each other: nothing from apps/projector. Move what is shared into a library.');
+const NO_PROJECTOR = regex(
+  appFolder('projector'),
+  'Apps never import each other: nothing from apps/projector. Move what is shared into a library.',
+);
 
 const STORE_NAMES = ['EVENT_STORE', 'EventStore', 'SqliteEventStore', 'EsdbEventStore'];
 const STORE_MESSAGE =

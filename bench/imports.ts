@@ -50,22 +50,20 @@ async function main() {
     const app = await createLedgerContext(loadLedgerConfig({ DATA_DIR: join(dir, 'data'), RUN_PROJECTOR: values.projector }));
     try {
       const finance = commandContext({ caller: { userId: 'bench', role: 'finance', regions: ['ID'] }, correlationId: 'bench' });
-      const { allocationId } = await app
-        .get(CommandBus)
-        .execute(
-          new AllocateFundingCommand(
-            {
-              regionCode: '53.03',
-              fundingSource: 'APBD_KABUPATEN_KOTA',
-              fiscalYear: 2025,
-              amount: rows * 16_800 * 12,
-              programName: 'bench',
-              legalBasis: 'bench',
-              allocatedOn: '2025-07-01',
-            },
-            finance,
-          ),
-        );
+      const { allocationId } = await app.get(CommandBus).execute(
+        new AllocateFundingCommand(
+          {
+            regionCode: '53.03',
+            fundingSource: 'APBD_KABUPATEN_KOTA',
+            fiscalYear: 2025,
+            amount: rows * 16_800 * 12,
+            programName: 'bench',
+            legalBasis: 'bench',
+            allocatedOn: '2025-07-01',
+          },
+          finance,
+        ),
+      );
       const imports = app.get(ImportService);
       imports.concurrency = Number(values.concurrency);
       const caller = { userId: 'bench', role: 'operator', regions: ['53'] };

@@ -14,7 +14,14 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { EVENT_STORE, EventStore } from '@app/event-store';
 import { ledgerRunner, READ_STORE, ReadStore } from '@app/read-models';
-import { AllocateFundingCommand, commandContext, createLedgerContext, EnrolWorkerCommand, loadLedgerConfig, PayContributionsCommand } from '@app/ledger';
+import {
+  AllocateFundingCommand,
+  commandContext,
+  createLedgerContext,
+  EnrolWorkerCommand,
+  loadLedgerConfig,
+  PayContributionsCommand,
+} from '@app/ledger';
 import { PeopleFactory, villagesOf } from '../apps/cli/src/demo/people';
 
 const actor = () => commandContext({ caller: { userId: 'bench', role: 'operator', regions: ['ID'] }, correlationId: 'bench' });
@@ -30,7 +37,15 @@ async function main() {
   try {
     const { allocationId } = await commands.execute(
       new AllocateFundingCommand(
-        { regionCode: '53.03', fundingSource: 'APBD_KABUPATEN_KOTA', fiscalYear: 2025, amount: n * 16_800 * 12, programName: 'bench', legalBasis: 'bench', allocatedOn: '2025-07-01' },
+        {
+          regionCode: '53.03',
+          fundingSource: 'APBD_KABUPATEN_KOTA',
+          fiscalYear: 2025,
+          amount: n * 16_800 * 12,
+          programName: 'bench',
+          legalBasis: 'bench',
+          allocatedOn: '2025-07-01',
+        },
         actor(),
       ),
     );
@@ -39,7 +54,9 @@ async function main() {
 
     let t = performance.now();
     for (let i = 0; i < n; i++) {
-      await commands.execute(new EnrolWorkerCommand({ ...people.person(villages[i % villages.length]), allocationId, enrolledOn: '2025-07-07' }, actor()));
+      await commands.execute(
+        new EnrolWorkerCommand({ ...people.person(villages[i % villages.length]), allocationId, enrolledOn: '2025-07-07' }, actor()),
+      );
     }
     const enrolMs = performance.now() - t;
 
@@ -53,15 +70,22 @@ async function main() {
     t = performance.now();
     await ledgerRunner(events, async () => fresh).catchUp();
     const projectMs = performance.now() - t;
-    const docs = (await Promise.all(['workers', 'coverage', 'enrolment', 'allocations', 'fundingTotals'].map(async (c) => (await fresh.find(c)).items))).flat();
+    const docs = (
+      await Promise.all(['workers', 'coverage', 'enrolment', 'allocations', 'fundingTotals'].map(async (c) => (await fresh.find(c)).items))
+    ).flat();
 
     // The same rows, written raw: one transaction per enrolment (as the commands do), one for the batch.
     const raw = new Database(join(dir, 'raw.sqlite'));
     raw.pragma('journal_mode = WAL');
     raw.pragma('synchronous = FULL');
-    raw.exec('CREATE TABLE events (position INTEGER PRIMARY KEY, id TEXT UNIQUE, stream_name TEXT, revision INTEGER, type TEXT, data TEXT, metadata TEXT, effective_date TEXT, recorded_at TEXT, UNIQUE (stream_name, revision))');
-    const insert = raw.prepare('INSERT INTO events (id, stream_name, revision, type, data, metadata, effective_date, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
-    const row = (e: (typeof all)[number]) => [e.id, e.streamName, e.revision, e.type, JSON.stringify(e.data), JSON.stringify(e.metadata), e.effectiveDate, e.recordedAt] as const;
+    raw.exec(
+      'CREATE TABLE events (position INTEGER PRIMARY KEY, id TEXT UNIQUE, stream_name TEXT, revision INTEGER, type TEXT, data TEXT, metadata TEXT, effective_date TEXT, recorded_at TEXT, UNIQUE (stream_name, revision))',
+    );
+    const insert = raw.prepare(
+      'INSERT INTO events (id, stream_name, revision, type, data, metadata, effective_date, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    const row = (e: (typeof all)[number]) =>
+      [e.id, e.streamName, e.revision, e.type, JSON.stringify(e.data), JSON.stringify(e.metadata), e.effectiveDate, e.recordedAt] as const;
     const enrolments = all.filter((e) => e.type === 'WorkerEnrolled');
     const batch = all.filter((e) => e.type === 'ContributionPaid' || e.type === 'FundsDisbursed');
     t = performance.now();
@@ -79,13 +103,35 @@ async function main() {
     raw.close();
 
     const rate = (count: number, ms: number) => `${Math.round((count / ms) * 1000).toLocaleString('en-US')}/s`;
-    console.log(`\nLedger benchmark, ${n.toLocaleString('en-US')} workers, embedded SQLite (WAL, synchronous=FULL), ${new Date().toISOString()}`);
+    console.log(
+      `\nLedger benchmark, ${n.toLocaleString('en-US')} workers, embedded SQLite (WAL, synchronous=FULL), ${new Date().toISOString()}`,
+    );
     console.table([
-      { work: 'enrolment: one command per worker', events: enrolments.length, 'command path': rate(enrolments.length, enrolMs), 'raw inserts': rate(enrolments.length, rawEnrolMs), '× raw time': (enrolMs / rawEnrolMs).toFixed(1) },
-      { work: 'monthly batch: one command', events: batch.length, 'command path': rate(batch.length, batchMs), 'raw inserts': rate(batch.length, rawBatchMs), '× raw time': (batchMs / rawBatchMs).toFixed(1) },
-      { work: 'projection into read models', events: all.length, 'command path': rate(all.length, projectMs), 'raw inserts': `${rate(docs.length, rawProjectMs)} docs`, '× raw time': (projectMs / rawProjectMs).toFixed(1) },
+      {
+        work: 'enrolment: one command per worker',
+        events: enrolments.length,
+        'command path': rate(enrolments.length, enrolMs),
+        'raw inserts': rate(enrolments.length, rawEnrolMs),
+        '× raw time': (enrolMs / rawEnrolMs).toFixed(1),
+      },
+      {
+        work: 'monthly batch: one command',
+        events: batch.length,
+        'command path': rate(batch.length, batchMs),
+        'raw inserts': rate(batch.length, rawBatchMs),
+        '× raw time': (batchMs / rawBatchMs).toFixed(1),
+      },
+      {
+        work: 'projection into read models',
+        events: all.length,
+        'command path': rate(all.length, projectMs),
+        'raw inserts': `${rate(docs.length, rawProjectMs)} docs`,
+        '× raw time': (projectMs / rawProjectMs).toFixed(1),
+      },
     ]);
-    console.log('"× raw time": how many times longer the real path takes than inserting the same rows bare with better-sqlite3 (for the projection: than inserting the documents it ends with).');
+    console.log(
+      '"× raw time": how many times longer the real path takes than inserting the same rows bare with better-sqlite3 (for the projection: than inserting the documents it ends with).',
+    );
   } finally {
     await app.close();
     rmSync(dir, { recursive: true, force: true });

@@ -36,24 +36,57 @@ describe('tampering with DATA_DIR/ledger.sqlite', () => {
       const allocation = await t.http
         .post('/api/v1/allocations')
         .set(finance)
-        .send({ regionCode: '53.03', fundingSource: 'APBD_KABUPATEN_KOTA', fiscalYear: 2025, amount: 1_000_000, programName: 'p', legalBasis: 'l', allocatedOn: '2025-07-01' })
+        .send({
+          regionCode: '53.03',
+          fundingSource: 'APBD_KABUPATEN_KOTA',
+          fiscalYear: 2025,
+          amount: 1_000_000,
+          programName: 'p',
+          legalBasis: 'l',
+          allocatedOn: '2025-07-01',
+        })
         .expect(201);
       const allocationId = allocation.body.allocationId;
       for (const serial of [1, 2]) {
         await t.http
           .post('/api/v1/workers')
           .set(operator)
-          .send({ nik: makeNik('53.03.01', '1985-01-07', 'M', serial), fullName: 'x', birthDate: '1985-01-07', sex: 'M', regionCode: '53.03.01.2005', occupation: 'PETANI', allocationId, enrolledOn: '2025-07-07' })
+          .send({
+            nik: makeNik('53.03.01', '1985-01-07', 'M', serial),
+            fullName: 'x',
+            birthDate: '1985-01-07',
+            sex: 'M',
+            regionCode: '53.03.01.2005',
+            occupation: 'PETANI',
+            allocationId,
+            enrolledOn: '2025-07-07',
+          })
           .expect(201);
       }
       for (const period of ['2025-08', '2025-09']) {
-        await t.http.post('/api/v1/contributions').set(operator).send({ allocationId, period, paidOn: `${period}-10` }).expect(201);
+        await t.http
+          .post('/api/v1/contributions')
+          .set(operator)
+          .send({ allocationId, period, paidOn: `${period}-10` })
+          .expect(201);
       }
-      await t.http.post(`/api/v1/allocations/${allocationId}/revisions`).set(finance).send({ amount: 1_200_000, reason: 'r', legalBasis: 'l', revisedOn: '2025-09-30' }).expect(200);
+      await t.http
+        .post(`/api/v1/allocations/${allocationId}/revisions`)
+        .set(finance)
+        .send({ amount: 1_200_000, reason: 'r', legalBasis: 'l', revisedOn: '2025-09-30' })
+        .expect(200);
       stream = `allocation-${allocationId}`;
-      const events = await t.http.get(`/api/v1/audit/streams/${stream}`).set(t.as(['auditor'])).expect(200);
+      const events = await t.http
+        .get(`/api/v1/audit/streams/${stream}`)
+        .set(t.as(['auditor']))
+        .expect(200);
       p = events.body.items.map((e: { position: string }) => e.position);
-      expect(events.body.items.map((e: { type: string }) => e.type)).toEqual(['FundingAllocated', 'FundsDisbursed', 'FundsDisbursed', 'FundingRevised']);
+      expect(events.body.items.map((e: { type: string }) => e.type)).toEqual([
+        'FundingAllocated',
+        'FundsDisbursed',
+        'FundsDisbursed',
+        'FundingRevised',
+      ]);
       checkpointNote = (await t.app.get(SealerService).sealNow()).note;
       verifierKey = t.app.get(SealerService).key.verifierKey;
     } finally {
@@ -75,10 +108,18 @@ describe('tampering with DATA_DIR/ledger.sqlite', () => {
   }
 
   const cases: Array<[string, (dir: string) => void, () => { problem: string; revision: number; position: string }]> = [
-    ['an event changed', (d) => changeData(d, p[1], (data) => ({ ...data, amount: 1 })), () => ({ problem: 'changed', revision: 1, position: p[1] })],
+    [
+      'an event changed',
+      (d) => changeData(d, p[1], (data) => ({ ...data, amount: 1 })),
+      () => ({ problem: 'changed', revision: 1, position: p[1] }),
+    ],
     ['an event removed', (d) => removeEvent(d, p[1]), () => ({ problem: 'missing', revision: 1, position: p[2] })],
     ['two events reordered', (d) => swapPositions(d, p[1], p[2]), () => ({ problem: 'reordered', revision: 1, position: p[2] })],
-    ['an event inserted', (d) => insertForgedBefore(d, p[1], (data) => ({ ...data, amount: 2 })), () => ({ problem: 'inserted', revision: 1, position: p[1] })],
+    [
+      'an event inserted',
+      (d) => insertForgedBefore(d, p[1], (data) => ({ ...data, amount: 2 })),
+      () => ({ problem: 'inserted', revision: 1, position: p[1] }),
+    ],
   ];
 
   describe.each(cases)('%s', (_name, tamper, expected) => {
@@ -97,12 +138,22 @@ describe('tampering with DATA_DIR/ledger.sqlite', () => {
           integrity = (await t.http.get('/health').expect(200)).body.details.integrity;
         }
         expect(integrity).toMatchObject({ verified: true, ok: false });
-        const res = await t.http.post('/api/v1/audit/verify').set(t.as(['auditor'])).expect(200);
+        const res = await t.http
+          .post('/api/v1/audit/verify')
+          .set(t.as(['auditor']))
+          .expect(200);
         expect(res.body.ok).toBe(false);
         expect(res.body.firstMismatch).toMatchObject({ streamName: stream, ...expected() });
         const health = await t.http.get('/health').expect(200); // still up: a tampered ledger must stay readable
-        expect(health.body.details.integrity).toMatchObject({ ok: false, message: expect.stringMatching(/tampered/), firstMismatch: expect.objectContaining(expected()) });
-        await t.http.get(`/api/v1/audit/streams/${stream}`).set(t.as(['auditor'])).expect(200);
+        expect(health.body.details.integrity).toMatchObject({
+          ok: false,
+          message: expect.stringMatching(/tampered/),
+          firstMismatch: expect.objectContaining(expected()),
+        });
+        await t.http
+          .get(`/api/v1/audit/streams/${stream}`)
+          .set(t.as(['auditor']))
+          .expect(200);
       } finally {
         await t.close();
       }
@@ -125,7 +176,10 @@ describe('tampering with DATA_DIR/ledger.sqlite', () => {
     it('keeps every chain valid, but the sealed leaves and the signed checkpoint show the change', async () => {
       const t = await startApp({ DATA_DIR: dir });
       try {
-        const res = await t.http.post('/api/v1/audit/verify').set(t.as(['auditor'])).expect(200);
+        const res = await t.http
+          .post('/api/v1/audit/verify')
+          .set(t.as(['auditor']))
+          .expect(200);
         expect(res.body).toMatchObject({ ok: false, sealed: { matches: false }, checkpoint: { matches: false } });
         expect(res.body.firstMismatch).toMatchObject({ streamName: stream, revision: 1, position: p[1], problem: 'changed' });
       } finally {

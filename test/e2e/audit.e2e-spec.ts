@@ -39,14 +39,31 @@ describe('audit over HTTP (embedded default)', () => {
     const allocation = await t.http
       .post('/api/v1/allocations')
       .set(finance())
-      .send({ regionCode: '53.03', fundingSource: 'APBD_KABUPATEN_KOTA', fiscalYear: 2025, amount: 1_000_000, programName: 'Pekerja rentan TTU', legalBasis: 'Perbup TTU 2025', allocatedOn: '2025-07-01' })
+      .send({
+        regionCode: '53.03',
+        fundingSource: 'APBD_KABUPATEN_KOTA',
+        fiscalYear: 2025,
+        amount: 1_000_000,
+        programName: 'Pekerja rentan TTU',
+        legalBasis: 'Perbup TTU 2025',
+        allocatedOn: '2025-07-01',
+      })
       .expect(201);
     allocationId = allocation.body.allocationId;
     nik = makeNik('53.03.01', '1985-01-07', 'M', 4242);
     const worker = await t.http
       .post('/api/v1/workers')
       .set(operator())
-      .send({ nik, fullName: 'Yohanes Taek', birthDate: '1985-01-07', sex: 'M', regionCode: '53.03.01.2005', occupation: 'PETANI', allocationId, enrolledOn: '2025-07-07' })
+      .send({
+        nik,
+        fullName: 'Yohanes Taek',
+        birthDate: '1985-01-07',
+        sex: 'M',
+        regionCode: '53.03.01.2005',
+        occupation: 'PETANI',
+        allocationId,
+        enrolledOn: '2025-07-07',
+      })
       .expect(201);
     workerId = worker.body.workerId;
     await t.http.post('/api/v1/contributions').set(operator()).send({ allocationId, period: '2025-08', paidOn: '2025-08-10' }).expect(201);
@@ -80,20 +97,38 @@ describe('audit over HTTP (embedded default)', () => {
     });
 
     it("shows a worker's personal data only as stored: encrypted", async () => {
-      const res = await t.http.get(`/api/v1/audit/streams/worker-${workerId}`).set(auditor(['53.03'])).expect(200);
+      const res = await t.http
+        .get(`/api/v1/audit/streams/worker-${workerId}`)
+        .set(auditor(['53.03']))
+        .expect(200);
       const enrolled = res.body.items[0];
       expect(enrolled.type).toBe('WorkerEnrolled');
-      expect(enrolled.data.personal).toEqual({ enc: 'A256GCM', kid: workerId, iv: expect.any(String), ct: expect.any(String), tag: expect.any(String) });
+      expect(enrolled.data.personal).toEqual({
+        enc: 'A256GCM',
+        kid: workerId,
+        iv: expect.any(String),
+        ct: expect.any(String),
+        tag: expect.any(String),
+      });
       expect(JSON.stringify(res.body)).not.toContain('Yohanes');
       expect(JSON.stringify(res.body)).not.toContain(nik);
       expect(enrolled.data).toMatchObject({ workerId, regionCode: '53.03.01.2005', occupation: 'PETANI' });
     });
 
     it('is for auditors only (403), hides other regions and unknown streams alike (404), refuses a malformed name (400)', async () => {
-      await t.http.get(`/api/v1/audit/streams/allocation-${allocationId}`).set(t.as(['analyst'])).expect(403);
-      await t.http.get(`/api/v1/audit/streams/allocation-${allocationId}`).set(t.as(['admin'])).expect(403);
+      await t.http
+        .get(`/api/v1/audit/streams/allocation-${allocationId}`)
+        .set(t.as(['analyst']))
+        .expect(403);
+      await t.http
+        .get(`/api/v1/audit/streams/allocation-${allocationId}`)
+        .set(t.as(['admin']))
+        .expect(403);
       await t.http.get(`/api/v1/audit/streams/allocation-${allocationId}`).expect(401);
-      const other = await t.http.get(`/api/v1/audit/streams/allocation-${allocationId}`).set(auditor(['52'])).expect(404);
+      const other = await t.http
+        .get(`/api/v1/audit/streams/allocation-${allocationId}`)
+        .set(auditor(['52']))
+        .expect(404);
       const unknown = await t.http.get('/api/v1/audit/streams/allocation-00000000-0000-4000-8000-000000000000').set(auditor()).expect(404);
       expect(other.body.title).toBe(unknown.body.title);
       expect(other.body.detail).not.toContain('53');
@@ -106,14 +141,23 @@ describe('audit over HTTP (embedded default)', () => {
 
   describe('GET /audit/allocations/{id}/history', () => {
     it('answers the funding history with the balance after each event and who acted', async () => {
-      const res = await t.http.get(`/api/v1/audit/allocations/${allocationId}/history`).set(auditor(['53'])).expect(200);
+      const res = await t.http
+        .get(`/api/v1/audit/allocations/${allocationId}/history`)
+        .set(auditor(['53']))
+        .expect(200);
       expect(res.body).toMatchObject({ allocationId, regionCode: '53.03', fiscalYear: 2025, asOf: null });
-      expect(res.body.items.map((i: Record<string, unknown>) => [i.type, i.amount, i.balance, (i.actor as { userId: string }).userId])).toEqual([
+      expect(
+        res.body.items.map((i: Record<string, unknown>) => [i.type, i.amount, i.balance, (i.actor as { userId: string }).userId]),
+      ).toEqual([
         ['FundingAllocated', 1_000_000, 1_000_000, 'ana'],
         ['FundsDisbursed', 16_800, 983_200, 'budi'],
         ['FundingRevised', 1_200_000, 1_183_200, 'ana'],
       ]);
-      expect(res.body.items[1]).toMatchObject({ effectiveDate: '2025-08-10', actor: { userId: 'budi', role: 'operator' }, position: expect.stringMatching(/^\d{20}$/) });
+      expect(res.body.items[1]).toMatchObject({
+        effectiveDate: '2025-08-10',
+        actor: { userId: 'budi', role: 'operator' },
+        position: expect.stringMatching(/^\d{20}$/),
+      });
     });
 
     it('asOf keeps only what was recorded by then', async () => {
@@ -122,16 +166,30 @@ describe('audit over HTTP (embedded default)', () => {
       const res = await t.http.get(`/api/v1/audit/allocations/${allocationId}/history`).query({ asOf: cut }).set(auditor()).expect(200);
       expect(res.body.items.length).toBeGreaterThanOrEqual(2);
       expect(res.body.items.every((i: { recordedAt: string }) => i.recordedAt <= cut)).toBe(true);
-      const before = await t.http.get(`/api/v1/audit/allocations/${allocationId}/history`).query({ asOf: '2020-01-01' }).set(auditor()).expect(200);
+      const before = await t.http
+        .get(`/api/v1/audit/allocations/${allocationId}/history`)
+        .query({ asOf: '2020-01-01' })
+        .set(auditor())
+        .expect(200);
       expect(before.body.items).toEqual([]);
       expect(before.body.asOf).toBe('2020-01-01T15:59:59.999Z'); // the end of the day in WITA (NTT)
     });
 
     it('403 for other roles, 404 for another region or an unknown allocation, 400 for a bad asOf', async () => {
-      await t.http.get(`/api/v1/audit/allocations/${allocationId}/history`).set(t.as(['finance'])).expect(403);
-      await t.http.get(`/api/v1/audit/allocations/${allocationId}/history`).set(auditor(['53.01'])).expect(404);
+      await t.http
+        .get(`/api/v1/audit/allocations/${allocationId}/history`)
+        .set(t.as(['finance']))
+        .expect(403);
+      await t.http
+        .get(`/api/v1/audit/allocations/${allocationId}/history`)
+        .set(auditor(['53.01']))
+        .expect(404);
       await t.http.get('/api/v1/audit/allocations/00000000-0000-4000-8000-000000000000/history').set(auditor()).expect(404);
-      const bad = await t.http.get(`/api/v1/audit/allocations/${allocationId}/history`).query({ asOf: 'yesterday' }).set(auditor()).expect(400);
+      const bad = await t.http
+        .get(`/api/v1/audit/allocations/${allocationId}/history`)
+        .query({ asOf: 'yesterday' })
+        .set(auditor())
+        .expect(400);
       expect(bad.body.errors).toEqual([expect.objectContaining({ field: 'asOf' })]);
       await t.http.get(`/api/v1/audit/allocations/${allocationId}/history`).query({ asOf: '2025-02-30' }).set(auditor()).expect(400);
     });
@@ -141,14 +199,23 @@ describe('audit over HTTP (embedded default)', () => {
     it('recomputes the chains and the tree: an untouched ledger verifies, and /health says so', async () => {
       const res = await t.http.post('/api/v1/audit/verify').set(auditor()).expect(200);
       const size = await sealer().sealer.treeSize();
-      expect(res.body).toMatchObject({ ok: true, checkedEvents: size, treeSize: size, rootHash: (await sealer().sealer.rootAt(size)).toString('hex'), sealed: { matches: true } });
+      expect(res.body).toMatchObject({
+        ok: true,
+        checkedEvents: size,
+        treeSize: size,
+        rootHash: (await sealer().sealer.rootAt(size)).toString('hex'),
+        sealed: { matches: true },
+      });
       expect(res.body.firstMismatch).toBeUndefined();
       const health = await t.http.get('/health').expect(200);
       expect(health.body.details.integrity).toMatchObject({ status: 'up', ok: true });
     });
 
     it('is for auditors only', async () => {
-      await t.http.post('/api/v1/audit/verify').set(t.as(['analyst', 'oversight', 'admin'])).expect(403);
+      await t.http
+        .post('/api/v1/audit/verify')
+        .set(t.as(['analyst', 'oversight', 'admin']))
+        .expect(403);
     });
   });
 
@@ -169,12 +236,27 @@ describe('audit over HTTP (embedded default)', () => {
       // Inclusion of the allocation's revision, its leaf recomputed here from what /audit/streams shows.
       const stream = await t.http.get(`/api/v1/audit/streams/allocation-${allocationId}`).set(auditor()).expect(200);
       const revised = stream.body.items[2];
-      const leaf = leafHash({ actor: { userId: revised.metadata.userId, role: revised.metadata.role }, hash: revised.metadata.hash, position: revised.position, recordedAt: revised.recordedAt, revision: revised.revision, streamName: revised.streamName });
-      const inclusion = await t.http.get('/api/v1/audit/proofs/inclusion').query({ position: revised.position, treeSize: String(checkpoint.treeSize) }).set(auditor()).expect(200);
+      const leaf = leafHash({
+        actor: { userId: revised.metadata.userId, role: revised.metadata.role },
+        hash: revised.metadata.hash,
+        position: revised.position,
+        recordedAt: revised.recordedAt,
+        revision: revised.revision,
+        streamName: revised.streamName,
+      });
+      const inclusion = await t.http
+        .get('/api/v1/audit/proofs/inclusion')
+        .query({ position: revised.position, treeSize: String(checkpoint.treeSize) })
+        .set(auditor())
+        .expect(200);
       expect(inclusion.body).toMatchObject({ treeSize: checkpoint.treeSize, leafHash: leaf.toString('hex') });
       const path = inclusion.body.path.map((h: string) => Buffer.from(h, 'hex'));
-      expect(verifyInclusion(leaf, inclusion.body.leafIndex, checkpoint.treeSize, path, Buffer.from(checkpoint.rootHash, 'hex'))).toBe(true);
-      expect(verifyInclusion(leaf, inclusion.body.leafIndex + 1, checkpoint.treeSize, path, Buffer.from(checkpoint.rootHash, 'hex'))).toBe(false);
+      expect(verifyInclusion(leaf, inclusion.body.leafIndex, checkpoint.treeSize, path, Buffer.from(checkpoint.rootHash, 'hex'))).toBe(
+        true,
+      );
+      expect(verifyInclusion(leaf, inclusion.body.leafIndex + 1, checkpoint.treeSize, path, Buffer.from(checkpoint.rootHash, 'hex'))).toBe(
+        false,
+      );
       // Without treeSize: the latest checkpoint's.
       const byDefault = await t.http.get('/api/v1/audit/proofs/inclusion').query({ position: revised.position }).set(auditor()).expect(200);
       expect(byDefault.body.treeSize).toBe(checkpoint.treeSize);
@@ -183,20 +265,44 @@ describe('audit over HTTP (embedded default)', () => {
       await t.http
         .post('/api/v1/allocations')
         .set(finance())
-        .send({ regionCode: '53', fundingSource: 'APBD_PROVINSI', fiscalYear: 2026, amount: 5_000_000, programName: 'p', legalBasis: 'l', allocatedOn: '2026-01-02' })
+        .send({
+          regionCode: '53',
+          fundingSource: 'APBD_PROVINSI',
+          fiscalYear: 2026,
+          amount: 5_000_000,
+          programName: 'p',
+          legalBasis: 'l',
+          allocatedOn: '2026-01-02',
+        })
         .expect(201);
       const newer = await sealer().sealNow();
       expect(newer.treeSize).toBeGreaterThan(checkpoint.treeSize);
       const latest2 = await t.http.get('/api/v1/audit/checkpoints/latest').set(auditor()).expect(200);
       expect(latest2.body.treeSize).toBe(newer.treeSize);
-      const consistency = await t.http.get('/api/v1/audit/proofs/consistency').query({ from: String(checkpoint.treeSize), to: String(newer.treeSize) }).set(auditor()).expect(200);
+      const consistency = await t.http
+        .get('/api/v1/audit/proofs/consistency')
+        .query({ from: String(checkpoint.treeSize), to: String(newer.treeSize) })
+        .set(auditor())
+        .expect(200);
       expect(consistency.body).toMatchObject({ from: checkpoint.treeSize, to: newer.treeSize });
       const cpath = consistency.body.path.map((h: string) => Buffer.from(h, 'hex'));
-      expect(verifyConsistency(checkpoint.treeSize, newer.treeSize, Buffer.from(checkpoint.rootHash, 'hex'), Buffer.from(newer.rootHash, 'hex'), cpath)).toBe(true);
-      expect(verifyCheckpointExtension(latest.body.note, latest2.body.note, consistency.body.path, verifierKey)).toMatchObject({ ok: true });
+      expect(
+        verifyConsistency(
+          checkpoint.treeSize,
+          newer.treeSize,
+          Buffer.from(checkpoint.rootHash, 'hex'),
+          Buffer.from(newer.rootHash, 'hex'),
+          cpath,
+        ),
+      ).toBe(true);
+      expect(verifyCheckpointExtension(latest.body.note, latest2.body.note, consistency.body.path, verifierKey)).toMatchObject({
+        ok: true,
+      });
 
       const list = await t.http.get('/api/v1/audit/checkpoints').query({ from: '2020-01-01', to: '2100-01-01' }).set(auditor()).expect(200);
-      expect(list.body.items.map((c: { treeSize: number }) => c.treeSize)).toEqual(expect.arrayContaining([checkpoint.treeSize, newer.treeSize]));
+      expect(list.body.items.map((c: { treeSize: number }) => c.treeSize)).toEqual(
+        expect.arrayContaining([checkpoint.treeSize, newer.treeSize]),
+      );
       for (const c of list.body.items) expect(openNote(c.note, verifierKey).ok).toBe(true);
       const none = await t.http.get('/api/v1/audit/checkpoints').query({ to: '2020-01-01' }).set(auditor()).expect(200);
       expect(none.body.items).toEqual([]);
@@ -221,16 +327,32 @@ describe('audit over HTTP (embedded default)', () => {
       const bad = await t.http.get('/api/v1/audit/checkpoints').query({ from: 'last week' }).set(auditor()).expect(400);
       expect(bad.body.errors).toEqual([expect.objectContaining({ field: 'from' })]);
       await t.http.get('/api/v1/audit/proofs/inclusion').query({ position: '99999999999999999999' }).set(auditor()).expect(404);
-      for (const path of ['checkpoints/latest', 'checkpoints', 'proofs/consistency?from=1&to=2', 'proofs/inclusion?position=00000000000000000001']) {
-        await t.http.get(`/api/v1/audit/${path}`).set(t.as(['analyst', 'oversight'])).expect(403);
+      for (const path of [
+        'checkpoints/latest',
+        'checkpoints',
+        'proofs/consistency?from=1&to=2',
+        'proofs/inclusion?position=00000000000000000001',
+      ]) {
+        await t.http
+          .get(`/api/v1/audit/${path}`)
+          .set(t.as(['analyst', 'oversight']))
+          .expect(403);
       }
     });
 
     it('consistency from 0 and to the same size is the empty path', async () => {
       const size = await sealer().sealer.treeSize();
-      const res = await t.http.get('/api/v1/audit/proofs/consistency').query({ from: String(size), to: String(size) }).set(auditor()).expect(200);
+      const res = await t.http
+        .get('/api/v1/audit/proofs/consistency')
+        .query({ from: String(size), to: String(size) })
+        .set(auditor())
+        .expect(200);
       expect(res.body.path).toEqual([]);
-      const zero = await t.http.get('/api/v1/audit/proofs/consistency').query({ from: '0', to: String(size) }).set(auditor()).expect(200);
+      const zero = await t.http
+        .get('/api/v1/audit/proofs/consistency')
+        .query({ from: '0', to: String(size) })
+        .set(auditor())
+        .expect(200);
       expect(zero.body.path).toEqual([]);
     });
   });
@@ -278,7 +400,21 @@ describe('audit over HTTP (embedded default)', () => {
       const size = readFileSync(out, 'utf8').trim().split('\n').length;
       const cp = await sealer().checkpointAt(size);
       // The shape api.md gives reports; the figures are made up here (the reports are built elsewhere).
-      const unsigned = { regionCode: '53.03', regionName: 'Kabupaten Timor Tengah Utara', asOf: '2026-11-23T00:00:00.000Z', fiscalYear: 2025, period: '2025-12', position: cp.position, eventCount: size, treeSize: size, ledgerDigest: cp.rootHash, checkpoint: cp.note, coverage: { coverageRatio: 0.4375 }, funding: { allocated: 1_200_000 }, claims: { count: 0 } };
+      const unsigned = {
+        regionCode: '53.03',
+        regionName: 'Kabupaten Timor Tengah Utara',
+        asOf: '2026-11-23T00:00:00.000Z',
+        fiscalYear: 2025,
+        period: '2025-12',
+        position: cp.position,
+        eventCount: size,
+        treeSize: size,
+        ledgerDigest: cp.rootHash,
+        checkpoint: cp.note,
+        coverage: { coverageRatio: 0.4375 },
+        funding: { allocated: 1_200_000 },
+        claims: { count: 0 },
+      };
       const signer = parseSignerKey(readFileSync(join(dataDir, SIGNING_KEY_FILE), 'utf8').trim());
       const signature = signer.sign(Buffer.from(canonicalJson(unsigned, { allowFractions: true }), 'utf8')).toString('base64');
       const file = join(dataDir, 'report.json');
@@ -310,19 +446,33 @@ describe('audit over HTTP (embedded default)', () => {
     it('is required in production: start-up fails without LEDGER_SIGNING_KEY, and uses it when given', async () => {
       const dir = mkdtempSync(join(tmpdir(), 'ledger-prod-'));
       try {
-        const env = { NODE_ENV: 'production', JWT_SECRET: 's', DATA_DIR: dir, LOG_LEVEL: 'silent', MASTER_KEY: Buffer.alloc(32, 9).toString('base64') };
+        const env = {
+          NODE_ENV: 'production',
+          JWT_SECRET: 's',
+          DATA_DIR: dir,
+          LOG_LEVEL: 'silent',
+          MASTER_KEY: Buffer.alloc(32, 9).toString('base64'),
+        };
         await expect(createApp(loadConfig(env))).rejects.toThrow(/LEDGER_SIGNING_KEY must be set/);
         const signingKey = generateSignerKey('jaminan-ledger/test-prod');
         const app = await createApp(loadConfig({ ...env, LEDGER_SIGNING_KEY: signingKey }));
         try {
           await app.init();
           const sealing = app.get(SealerService);
-          expect(sealing.key).toMatchObject({ origin: 'jaminan-ledger/test-prod', verifierKey: verifierKeyOf(signingKey), source: 'configuration' });
-          expect(parseCheckpoint(openNote((await sealing.sealNow()).note, verifierKeyOf(signingKey)).text).origin).toBe('jaminan-ledger/test-prod');
+          expect(sealing.key).toMatchObject({
+            origin: 'jaminan-ledger/test-prod',
+            verifierKey: verifierKeyOf(signingKey),
+            source: 'configuration',
+          });
+          expect(parseCheckpoint(openNote((await sealing.sealNow()).note, verifierKeyOf(signingKey)).text).origin).toBe(
+            'jaminan-ledger/test-prod',
+          );
         } finally {
           await app.close();
         }
-        await expect(createApp(loadConfig({ ...env, LEDGER_SIGNING_KEY: 'not a key' }))).rejects.toThrow(/LEDGER_SIGNING_KEY is not a signer key/);
+        await expect(createApp(loadConfig({ ...env, LEDGER_SIGNING_KEY: 'not a key' }))).rejects.toThrow(
+          /LEDGER_SIGNING_KEY is not a signer key/,
+        );
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

@@ -28,11 +28,26 @@ describe('hostile input over every endpoint', () => {
     await t.http
       .post('/api/v1/allocations')
       .set(t.as(['finance'], ['53.03']))
-      .send({ regionCode: '53.03', fundingSource: 'APBD_KABUPATEN_KOTA', fiscalYear: 2025, amount: 1_000_000, programName: 'p', legalBasis: 'l', allocatedOn: '2025-07-01' })
+      .send({
+        regionCode: '53.03',
+        fundingSource: 'APBD_KABUPATEN_KOTA',
+        fiscalYear: 2025,
+        amount: 1_000_000,
+        programName: 'p',
+        legalBasis: 'l',
+        allocatedOn: '2025-07-01',
+      })
       .expect(201);
     const doc = (await t.http.get('/docs-json').expect(200)).body;
     const auth = t.as(['operator', 'finance', 'analyst', 'auditor', 'oversight', 'admin'], ['53.01'], 'mallory');
-    corpus = operationsOf(doc).flatMap((op) => hostileRequests(op, auth, TEST_SECRET, LARGE_BODY_ROUTES.some((r) => r.test(op.path))));
+    corpus = operationsOf(doc).flatMap((op) =>
+      hostileRequests(
+        op,
+        auth,
+        TEST_SECRET,
+        LARGE_BODY_ROUTES.some((r) => r.test(op.path)),
+      ),
+    );
     headBefore = await t.app.get<EventStore>(EVENT_STORE).headPosition();
     const queue = [...corpus];
     await Promise.all(
@@ -44,7 +59,9 @@ describe('hostile input over every endpoint', () => {
     if (process.env.HOSTILE_REPORT) {
       const byStatus = new Map<number, number>();
       for (const { a } of answers) byStatus.set(a.status, (byStatus.get(a.status) ?? 0) + 1);
-      console.log(`hostile corpus: ${answers.length} requests; by status ${JSON.stringify(Object.fromEntries(byStatus))}; head ${headBefore} → ${headAfter}`);
+      console.log(
+        `hostile corpus: ${answers.length} requests; by status ${JSON.stringify(Object.fromEntries(byStatus))}; head ${headBefore} → ${headAfter}`,
+      );
     }
   }, 240_000);
   afterAll(async () => t.close());
@@ -74,7 +91,9 @@ describe('hostile input over every endpoint', () => {
         } catch {
           return true;
         }
-        return typeof body.type !== 'string' || typeof body.title !== 'string' || body.status !== a.status || typeof body.detail !== 'string';
+        return (
+          typeof body.type !== 'string' || typeof body.title !== 'string' || body.status !== a.status || typeof body.detail !== 'string'
+        );
       })
       .map(({ r, a }) => `${r.name} → ${a.status} ${String(a.headers['content-type'])} ${a.text.slice(0, 160)}`);
     expect(wrong).toEqual([]);
@@ -87,7 +106,9 @@ describe('hostile input over every endpoint', () => {
     expect(leaky).toEqual([]);
     const unprotected = answers.filter(({ a }) => a.headers['x-content-type-options'] !== 'nosniff').map(({ r }) => r.name);
     expect(unprotected).toEqual([]);
-    const framable = answers.filter(({ a }) => a.status !== 431 && a.status !== 400 && a.headers['x-frame-options'] !== 'DENY').map(({ r }) => r.name);
+    const framable = answers
+      .filter(({ a }) => a.status !== 431 && a.status !== 400 && a.headers['x-frame-options'] !== 'DENY')
+      .map(({ r }) => r.name);
     expect(framable).toEqual([]);
   });
 

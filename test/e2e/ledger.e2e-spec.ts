@@ -30,11 +30,29 @@ describe('the ledger over HTTP (embedded default)', () => {
     return t.http
       .post('/api/v1/workers')
       .set(operator())
-      .send({ nik, fullName: 'Maria Bana', birthDate: '1985-01-07', sex, regionCode: '53.03.01.2005', occupation: 'PETANI', allocationId, enrolledOn: '2025-07-07', ...over });
+      .send({
+        nik,
+        fullName: 'Maria Bana',
+        birthDate: '1985-01-07',
+        sex,
+        regionCode: '53.03.01.2005',
+        occupation: 'PETANI',
+        allocationId,
+        enrolledOn: '2025-07-07',
+        ...over,
+      });
   }
 
-  const pay = (body: Record<string, unknown>, headers = operator()) => t.http.post('/api/v1/contributions').set(headers).send({ period: '2025-08', paidOn: '2025-08-10', ...body });
-  const read = (path: string, position: string, query: Record<string, string> = {}) => t.http.get(path).query({ ...query, consistentWith: position }).set(analyst());
+  const pay = (body: Record<string, unknown>, headers = operator()) =>
+    t.http
+      .post('/api/v1/contributions')
+      .set(headers)
+      .send({ period: '2025-08', paidOn: '2025-08-10', ...body });
+  const read = (path: string, position: string, query: Record<string, string> = {}) =>
+    t.http
+      .get(path)
+      .query({ ...query, consistentWith: position })
+      .set(analyst());
 
   describe('enrolment (rule 1)', () => {
     let ttu: string;
@@ -50,7 +68,15 @@ describe('the ledger over HTTP (embedded default)', () => {
       expect(again.body.detail).toMatch(/already enrolled/);
 
       const worker = await read(`/api/v1/workers/${first.body.workerId}`, first.body.position).expect(200);
-      expect(worker.body).toMatchObject({ workerId: first.body.workerId, nikMasked: '530301******7001', regionCode: '53.03.01.2005', status: 'ACTIVE', enrolledOn: '2025-07-07', paidPeriods: [], claims: [] });
+      expect(worker.body).toMatchObject({
+        workerId: first.body.workerId,
+        nikMasked: '530301******7001',
+        regionCode: '53.03.01.2005',
+        status: 'ACTIVE',
+        enrolledOn: '2025-07-07',
+        paidPeriods: [],
+        claims: [],
+      });
       const list = await read('/api/v1/workers', first.body.position, { regionCode: '53.03' }).expect(200);
       expect(JSON.stringify(list.body)).not.toContain(nik);
       expect(list.body.total).toBeGreaterThanOrEqual(1);
@@ -59,8 +85,16 @@ describe('the ledger over HTTP (embedded default)', () => {
     it('allows re-enrolment after exit, under the same worker id', async () => {
       const nik = makeNik('53.03.01', '1970-05-05', 'M', 7002);
       const { body } = await enrol(ttu, { nik, sex: 'M', birthDate: '1970-05-05' }).expect(201);
-      await t.http.post(`/api/v1/workers/${body.workerId}/exit`).set(operator()).send({ reason: 'FORMAL_EMPLOYMENT', effectiveDate: '2025-09-30' }).expect(200);
-      await t.http.post(`/api/v1/workers/${body.workerId}/exit`).set(operator()).send({ reason: 'OTHER', effectiveDate: '2025-10-30' }).expect(409);
+      await t.http
+        .post(`/api/v1/workers/${body.workerId}/exit`)
+        .set(operator())
+        .send({ reason: 'FORMAL_EMPLOYMENT', effectiveDate: '2025-09-30' })
+        .expect(200);
+      await t.http
+        .post(`/api/v1/workers/${body.workerId}/exit`)
+        .set(operator())
+        .send({ reason: 'OTHER', effectiveDate: '2025-10-30' })
+        .expect(409);
       const again = await enrol(ttu, { nik, sex: 'M', birthDate: '1970-05-05', enrolledOn: '2025-11-03' }).expect(201);
       expect(again.body.workerId).toBe(body.workerId);
     });
@@ -74,14 +108,24 @@ describe('the ledger over HTTP (embedded default)', () => {
         .expect(200);
       const worker = await read(`/api/v1/workers/${body.workerId}`, corrected.body.position).expect(200);
       expect(worker.body).toMatchObject({ occupation: 'NELAYAN', regionCode: '53.03.02.2001' });
-      await t.http.post(`/api/v1/workers/${body.workerId}/corrections`).set(operator()).send({ reason: 'nothing', correctedOn: '2025-07-20' }).expect(400);
+      await t.http
+        .post(`/api/v1/workers/${body.workerId}/corrections`)
+        .set(operator())
+        .send({ reason: 'nothing', correctedOn: '2025-07-20' })
+        .expect(400);
       // Moving out of the sponsor's regency would leave the worker unfundable: exit and enrol there instead.
-      await t.http.post(`/api/v1/workers/${body.workerId}/corrections`).set(operator()).send({ regionCode: '53.01.09.2001', reason: 'moved', correctedOn: '2025-07-21' }).expect(422);
+      await t.http
+        .post(`/api/v1/workers/${body.workerId}/corrections`)
+        .set(operator())
+        .send({ regionCode: '53.01.09.2001', reason: 'moved', correctedOn: '2025-07-21' })
+        .expect(422);
 
       // Paid for July only: lapsed from November (3 unpaid months), so December is refused until re-activated.
       await pay({ allocationId: ttu, workerIds: [body.workerId], period: '2025-07', paidOn: '2025-07-10' }).expect(201);
       const lapsed = await pay({ allocationId: ttu, workerIds: [body.workerId], period: '2025-12', paidOn: '2025-12-10' }).expect(201);
-      expect(lapsed.body.skipped).toEqual([{ workerId: body.workerId, reason: 'NOT_ACTIVE_IN_PERIOD', detail: expect.stringMatching(/lapsed on 2025-11-16/) }]);
+      expect(lapsed.body.skipped).toEqual([
+        { workerId: body.workerId, reason: 'NOT_ACTIVE_IN_PERIOD', detail: expect.stringMatching(/lapsed on 2025-11-16/) },
+      ]);
       const lapsedView = await read(`/api/v1/workers/${body.workerId}`, lapsed.body.position).expect(200);
       expect(lapsedView.body.status).toBe('LAPSED');
       const list = await read('/api/v1/workers', lapsed.body.position, { regionCode: '53.03', status: 'LAPSED' }).expect(200);
@@ -112,7 +156,16 @@ describe('the ledger over HTTP (embedded default)', () => {
       await t.http
         .post('/api/v1/workers')
         .set(operator(['53.01']))
-        .send({ nik: makeNik('53.03.01', '1985-01-07', 'M', 9), fullName: 'X', birthDate: '1985-01-07', sex: 'M', regionCode: '53.03.01.2005', occupation: 'PETANI', allocationId: ttu, enrolledOn: '2025-07-07' })
+        .send({
+          nik: makeNik('53.03.01', '1985-01-07', 'M', 9),
+          fullName: 'X',
+          birthDate: '1985-01-07',
+          sex: 'M',
+          regionCode: '53.03.01.2005',
+          occupation: 'PETANI',
+          allocationId: ttu,
+          enrolledOn: '2025-07-07',
+        })
         .expect(403);
       await t.http.post('/api/v1/workers').set(finance()).send({}).expect(403);
     });
@@ -121,7 +174,17 @@ describe('the ledger over HTTP (embedded default)', () => {
       const res = await t.http
         .post('/api/v1/workers')
         .set(operator())
-        .send({ nik: { $gt: '' }, fullName: 7, birthDate: '1985-13-01', sex: 'X', regionCode: '53.03.99', occupation: 'PILOT', allocationId: 'nope', enrolledOn: 20250707, admin: true })
+        .send({
+          nik: { $gt: '' },
+          fullName: 7,
+          birthDate: '1985-13-01',
+          sex: 'X',
+          regionCode: '53.03.99',
+          occupation: 'PILOT',
+          allocationId: 'nope',
+          enrolledOn: 20250707,
+          admin: true,
+        })
         .expect(400);
       const fields = [...new Set(res.body.errors.map((e: { field: string }) => e.field))].sort();
       expect(fields).toEqual(['admin', 'allocationId', 'birthDate', 'enrolledOn', 'fullName', 'nik', 'occupation', 'regionCode', 'sex']);
@@ -135,7 +198,13 @@ describe('the ledger over HTTP (embedded default)', () => {
       const w2 = (await enrol(ttu).expect(201)).body.workerId;
 
       const batch = await pay({ allocationId: ttu }).expect(201);
-      expect(batch.body).toMatchObject({ batchId: expect.any(String), period: '2025-08', workerCount: 2, amount: 2 * WORKER_MONTH, skipped: [] });
+      expect(batch.body).toMatchObject({
+        batchId: expect.any(String),
+        period: '2025-08',
+        workerCount: 2,
+        amount: 2 * WORKER_MONTH,
+        skipped: [],
+      });
 
       const repeat = await pay({ allocationId: ttu }).expect(201);
       expect(repeat.body).toMatchObject({ workerCount: 0, amount: 0 });
@@ -144,7 +213,10 @@ describe('the ledger over HTTP (embedded default)', () => {
       // Some TTU workers are paid by the province at the same time: the second payment is refused.
       const province = await allocate({ regionCode: '53', fundingSource: 'APBD_PROVINSI', amount: 1_000 * WORKER_MONTH });
       const double = await pay({ allocationId: province, workerIds: [w1, w2] }).expect(201);
-      expect(double.body.skipped).toEqual([{ workerId: w1, reason: 'DOUBLE_FUNDING' }, { workerId: w2, reason: 'DOUBLE_FUNDING' }]);
+      expect(double.body.skipped).toEqual([
+        { workerId: w1, reason: 'DOUBLE_FUNDING' },
+        { workerId: w2, reason: 'DOUBLE_FUNDING' },
+      ]);
       await pay({ allocationId: province, workerIds: [w1, w2] }).expect(201);
       const september = await pay({ allocationId: province, workerIds: [w1], period: '2025-09', paidOn: '2025-09-10' }).expect(201);
       expect(september.body.workerCount).toBe(1);
@@ -154,7 +226,9 @@ describe('the ledger over HTTP (embedded default)', () => {
       expect(ttuAllocation).toMatchObject({ disbursed: 2 * WORKER_MONTH, workerMonths: 2, remaining: 22 * WORKER_MONTH });
       // The refused double funding is an audit finding of the province's allocation, counted once.
       const ntt = await read('/api/v1/funding/53', september.body.position, { fiscalYear: '2025' }).expect(200);
-      expect(ntt.body.allocations.find((a: { allocationId: string }) => a.allocationId === province)).toMatchObject({ doubleFundingRefused: 2 });
+      expect(ntt.body.allocations.find((a: { allocationId: string }) => a.allocationId === province)).toMatchObject({
+        doubleFundingRefused: 2,
+      });
       expect(ntt.body.doubleFundingRefused).toBeGreaterThanOrEqual(2);
       const worker = await read(`/api/v1/workers/${w1}`, september.body.position).expect(200);
       expect(worker.body).toMatchObject({ paidPeriods: ['2025-08', '2025-09'], sponsors: [ttu, province] });
@@ -166,18 +240,30 @@ describe('the ledger over HTTP (embedded default)', () => {
       await enrol(small).expect(201);
       const refused = await pay({ allocationId: small }).expect(422);
       expect(refused.body.detail).toMatch(/shortfall Rp16,800/);
-      const funding = await read('/api/v1/funding/53.03', (await enrol(small).expect(201)).body.position, { fiscalYear: '2025' }).expect(200);
-      expect(funding.body.allocations.find((a: { allocationId: string }) => a.allocationId === small)).toMatchObject({ disbursed: 0, workerMonths: 0 });
+      const funding = await read('/api/v1/funding/53.03', (await enrol(small).expect(201)).body.position, { fiscalYear: '2025' }).expect(
+        200,
+      );
+      expect(funding.body.allocations.find((a: { allocationId: string }) => a.allocationId === small)).toMatchObject({
+        disbursed: 0,
+        workerMonths: 0,
+      });
     });
 
     it('refuses periods outside the fiscal year, and skips workers before enrolment or after exit', async () => {
       const ttu = await allocate({ regionCode: '53.03', fundingSource: 'APBD_KABUPATEN_KOTA', amount: 100 * WORKER_MONTH });
       const late = (await enrol(ttu, { enrolledOn: '2025-10-01' }).expect(201)).body.workerId;
       const gone = (await enrol(ttu).expect(201)).body.workerId;
-      await t.http.post(`/api/v1/workers/${gone}/exit`).set(operator()).send({ reason: 'DECEASED', effectiveDate: '2025-07-20' }).expect(200);
+      await t.http
+        .post(`/api/v1/workers/${gone}/exit`)
+        .set(operator())
+        .send({ reason: 'DECEASED', effectiveDate: '2025-07-20' })
+        .expect(200);
       await pay({ allocationId: ttu, period: '2026-01', paidOn: '2026-01-10' }).expect(422);
       const res = await pay({ allocationId: ttu, workerIds: [late, gone] }).expect(201);
-      expect(res.body.skipped).toMatchObject([{ workerId: late, reason: 'NOT_ACTIVE_IN_PERIOD' }, { workerId: gone, reason: 'NOT_ACTIVE_IN_PERIOD' }]);
+      expect(res.body.skipped).toMatchObject([
+        { workerId: late, reason: 'NOT_ACTIVE_IN_PERIOD' },
+        { workerId: gone, reason: 'NOT_ACTIVE_IN_PERIOD' },
+      ]);
     });
 
     // Over HTTP on the embedded store these requests mostly run one after the other; the truly
@@ -189,9 +275,16 @@ describe('the ledger over HTTP (embedded default)', () => {
       const answers = await Promise.all(ids.map((id) => pay({ allocationId: tight, workerIds: [id] })));
       expect(answers.filter((a) => a.status === 201)).toHaveLength(3);
       expect(answers.filter((a) => a.status === 422)).toHaveLength(3);
-      const last = answers.filter((a) => a.status === 201).map((a) => a.body.position).sort().pop();
+      const last = answers
+        .filter((a) => a.status === 201)
+        .map((a) => a.body.position)
+        .sort()
+        .pop();
       const funding = await read('/api/v1/funding/53.03', last, { fiscalYear: '2025' }).expect(200);
-      expect(funding.body.allocations.find((a: { allocationId: string }) => a.allocationId === tight)).toMatchObject({ disbursed: 3 * WORKER_MONTH, remaining: 0 });
+      expect(funding.body.allocations.find((a: { allocationId: string }) => a.allocationId === tight)).toMatchObject({
+        disbursed: 3 * WORKER_MONTH,
+        remaining: 0,
+      });
     });
 
     it('answers a retried batch with the same Idempotency-Key with the first answer', async () => {
@@ -205,7 +298,12 @@ describe('the ledger over HTTP (embedded default)', () => {
 
     it('refuses operator objects and bad types in a batch', async () => {
       const res = await pay({ allocationId: { $ne: null }, period: '2025-13', workerIds: [{ $gt: '' }], paidOn: 'yesterday' }).expect(400);
-      expect([...new Set(res.body.errors.map((e: { field: string }) => e.field))].sort()).toEqual(['allocationId', 'paidOn', 'period', 'workerIds']);
+      expect([...new Set(res.body.errors.map((e: { field: string }) => e.field))].sort()).toEqual([
+        'allocationId',
+        'paidOn',
+        'period',
+        'workerIds',
+      ]);
     });
   });
 
@@ -213,13 +311,22 @@ describe('the ledger over HTTP (embedded default)', () => {
     let worker: string;
     let position: string;
     beforeAll(async () => {
-      const ttu = await allocate({ regionCode: '53.03', fundingSource: 'APBD_KABUPATEN_KOTA', amount: 10 * WORKER_MONTH, fiscalYear: 2025 });
+      const ttu = await allocate({
+        regionCode: '53.03',
+        fundingSource: 'APBD_KABUPATEN_KOTA',
+        amount: 10 * WORKER_MONTH,
+        fiscalYear: 2025,
+      });
       worker = (await enrol(ttu, { regionCode: '53.03.02.2001' }).expect(201)).body.workerId;
       position = (await pay({ allocationId: ttu, workerIds: [worker], period: '2025-11', paidOn: '2025-11-10' }).expect(201)).body.position;
     });
 
     it('settles a JKM claim of a covered worker at Rp42,000,000, once', async () => {
-      const submitted = await t.http.post('/api/v1/claims').set(operator()).send({ workerId: worker, type: 'JKM', incidentDate: '2025-11-20', description: 'meninggal dunia' }).expect(201);
+      const submitted = await t.http
+        .post('/api/v1/claims')
+        .set(operator())
+        .send({ workerId: worker, type: 'JKM', incidentDate: '2025-11-20', description: 'meninggal dunia' })
+        .expect(201);
       const benefits = [
         { kind: 'JKM_LUMP_SUM', amount: 20_000_000 },
         { kind: 'JKM_PERIODIC', amount: 12_000_000 },
@@ -231,25 +338,50 @@ describe('the ledger over HTTP (embedded default)', () => {
         .send({ settledOn: '2025-12-05', benefits, paymentReference: 'BPJSTK-NTT-0001' })
         .expect(200);
       expect(settled.body).toEqual({ claimId: submitted.body.claimId, amount: 42_000_000, position: expect.any(String) });
-      await t.http.post(`/api/v1/claims/${submitted.body.claimId}/settlement`).set(operator()).send({ settledOn: '2025-12-05', benefits, paymentReference: 'again' }).expect(409);
-      await t.http.post(`/api/v1/claims/${submitted.body.claimId}/rejection`).set(operator()).send({ reason: 'x', rejectedOn: '2025-12-06' }).expect(409);
+      await t.http
+        .post(`/api/v1/claims/${submitted.body.claimId}/settlement`)
+        .set(operator())
+        .send({ settledOn: '2025-12-05', benefits, paymentReference: 'again' })
+        .expect(409);
+      await t.http
+        .post(`/api/v1/claims/${submitted.body.claimId}/rejection`)
+        .set(operator())
+        .send({ reason: 'x', rejectedOn: '2025-12-06' })
+        .expect(409);
 
       const claims = await read('/api/v1/claims', settled.body.position, { regionCode: '53.03.02', type: 'JKM' }).expect(200);
-      expect(claims.body).toMatchObject({ page: 1, pageSize: 50, total: 1, totals: { count: 1, settledAmount: 42_000_000, byType: { JKM: { count: 1, settledAmount: 42_000_000 } } } });
+      expect(claims.body).toMatchObject({
+        page: 1,
+        pageSize: 50,
+        total: 1,
+        totals: { count: 1, settledAmount: 42_000_000, byType: { JKM: { count: 1, settledAmount: 42_000_000 } } },
+      });
       expect(claims.body.items[0]).toMatchObject({ status: 'SETTLED', amount: 42_000_000, workerId: worker });
       expect(JSON.stringify(claims.body)).not.toContain('meninggal');
     });
 
     it('refuses to settle a claim for a month the worker was not covered, and can reject it', async () => {
-      const submitted = await t.http.post('/api/v1/claims').set(operator()).send({ workerId: worker, type: 'JKK', incidentDate: '2025-10-02', description: 'jatuh' }).expect(201);
+      const submitted = await t.http
+        .post('/api/v1/claims')
+        .set(operator())
+        .send({ workerId: worker, type: 'JKK', incidentDate: '2025-10-02', description: 'jatuh' })
+        .expect(201);
       const refused = await t.http
         .post(`/api/v1/claims/${submitted.body.claimId}/settlement`)
         .set(operator())
         .send({ settledOn: '2025-12-05', benefits: [{ kind: 'JKK_MEDICAL', amount: 5_000_000 }], paymentReference: 'r' })
         .expect(422);
       expect(refused.body.detail).toMatch(/not covered on 2025-10-02: no contribution counts for 2025-10/);
-      await t.http.post(`/api/v1/claims/${submitted.body.claimId}/rejection`).set(operator()).send({ reason: 'not covered', rejectedOn: '2025-12-06' }).expect(200);
-      await t.http.post('/api/v1/claims/00000000-0000-4000-8000-000000000000/rejection').set(operator()).send({ reason: 'x', rejectedOn: '2025-12-06' }).expect(404);
+      await t.http
+        .post(`/api/v1/claims/${submitted.body.claimId}/rejection`)
+        .set(operator())
+        .send({ reason: 'not covered', rejectedOn: '2025-12-06' })
+        .expect(200);
+      await t.http
+        .post('/api/v1/claims/00000000-0000-4000-8000-000000000000/rejection')
+        .set(operator())
+        .send({ reason: 'x', rejectedOn: '2025-12-06' })
+        .expect(404);
     });
 
     it('answers coverage of a region and its children with denominators', async () => {
@@ -270,8 +402,17 @@ describe('the ledger over HTTP (embedded default)', () => {
       });
       expect(res.body.enrolledWorkers).toBeGreaterThanOrEqual(res.body.coveredWorkers);
       const district = res.body.children.find((c: { regionCode: string }) => c.regionCode === '53.03.02');
-      expect(district).toMatchObject({ coveredWorkers: 1, byOccupation: { PETANI: 1 }, byFundingSource: { APBD_KABUPATEN_KOTA: 1 }, population: null, coverageRatio: null });
-      await t.http.get('/api/v1/coverage/53.01').set(t.as(['analyst'], ['53.03'])).expect(403);
+      expect(district).toMatchObject({
+        coveredWorkers: 1,
+        byOccupation: { PETANI: 1 },
+        byFundingSource: { APBD_KABUPATEN_KOTA: 1 },
+        population: null,
+        coverageRatio: null,
+      });
+      await t.http
+        .get('/api/v1/coverage/53.01')
+        .set(t.as(['analyst'], ['53.03']))
+        .expect(403);
       await t.http.get('/api/v1/coverage/53.03').query({ period: '2025-13' }).set(analyst()).expect(400);
       expect(position).toBeDefined();
     });

@@ -30,19 +30,45 @@ describe('the secrets of a ledger', () => {
       await http
         .post('/api/v1/allocations')
         .set(token(['finance']))
-        .send({ regionCode: '53.03', fundingSource: 'APBD_KABUPATEN_KOTA', fiscalYear: 2025, amount: 1_000_000, programName: 'p', legalBasis: 'l', allocatedOn: '2025-07-01' })
+        .send({
+          regionCode: '53.03',
+          fundingSource: 'APBD_KABUPATEN_KOTA',
+          fiscalYear: 2025,
+          amount: 1_000_000,
+          programName: 'p',
+          legalBasis: 'l',
+          allocatedOn: '2025-07-01',
+        })
         .expect(201)
     ).body.allocationId;
     await http
       .post('/api/v1/workers')
       .set(token(['operator']))
-      .send({ nik, fullName: 'Markus Privacy Test', birthDate: '1985-01-07', sex: 'M', regionCode: '53.03.01.2005', occupation: 'PETANI', allocationId, enrolledOn: '2025-07-07' })
+      .send({
+        nik,
+        fullName: 'Markus Privacy Test',
+        birthDate: '1985-01-07',
+        sex: 'M',
+        regionCode: '53.03.01.2005',
+        occupation: 'PETANI',
+        allocationId,
+        enrolledOn: '2025-07-07',
+      })
       .expect(201);
     const raw = app.get<EventStore>(RAW_EVENT_STORE);
     const [registered] = await raw.readStream(LEDGER_KEYS_STREAM);
-    expect(registered).toMatchObject({ type: 'LedgerKeysRegistered', data: { nikPepperCheck: expect.stringMatching(/^[0-9a-f]{64}$/), masterKeyCheck: expect.stringMatching(/^[0-9a-f]{64}$/) } });
+    expect(registered).toMatchObject({
+      type: 'LedgerKeysRegistered',
+      data: { nikPepperCheck: expect.stringMatching(/^[0-9a-f]{64}$/), masterKeyCheck: expect.stringMatching(/^[0-9a-f]{64}$/) },
+    });
     const enrolled = (await raw.readAll({ maxCount: 100 })).find((e) => e.type === 'WorkerEnrolled')!;
-    expect(enrolled.data.personal).toEqual({ enc: 'A256GCM', kid: enrolled.data.workerId, iv: expect.any(String), ct: expect.any(String), tag: expect.any(String) });
+    expect(enrolled.data.personal).toEqual({
+      enc: 'A256GCM',
+      kid: enrolled.data.workerId,
+      iv: expect.any(String),
+      ct: expect.any(String),
+      tag: expect.any(String),
+    });
     await app.close();
     for (const f of ['nik-pepper', 'master.key', 'keys.sqlite']) expect(statSync(join(dataDir, f)).mode & 0o777).toBe(0o600);
   });
@@ -51,7 +77,9 @@ describe('the secrets of a ledger', () => {
     const pepper = readFileSync(join(dataDir, 'nik-pepper'));
     unlinkSync(join(dataDir, 'nik-pepper'));
     await expect(createApp(loadConfig(env))).rejects.toThrow(/NIK pepper is missing .* restore it from your backup/);
-    await expect(createApp(loadConfig({ ...env, NIK_PEPPER: 'another pepper' }))).rejects.toThrow(/NIK pepper is not the one this ledger was written with/);
+    await expect(createApp(loadConfig({ ...env, NIK_PEPPER: 'another pepper' }))).rejects.toThrow(
+      /NIK pepper is not the one this ledger was written with/,
+    );
     writeFileSync(join(dataDir, 'nik-pepper'), pepper, { mode: 0o600 });
   });
 
@@ -59,7 +87,9 @@ describe('the secrets of a ledger', () => {
     const master = readFileSync(join(dataDir, 'master.key'));
     unlinkSync(join(dataDir, 'master.key'));
     await expect(createApp(loadConfig(env))).rejects.toThrow(/master key is missing/);
-    await expect(createApp(loadConfig({ ...env, MASTER_KEY: Buffer.alloc(32, 7).toString('base64') }))).rejects.toThrow(/master key is not the one this ledger was written with/);
+    await expect(createApp(loadConfig({ ...env, MASTER_KEY: Buffer.alloc(32, 7).toString('base64') }))).rejects.toThrow(
+      /master key is not the one this ledger was written with/,
+    );
     await expect(createApp(loadConfig({ ...env, MASTER_KEY: 'too short' }))).rejects.toThrow(/MASTER_KEY must be 32 random bytes/);
     writeFileSync(join(dataDir, 'master.key'), master, { mode: 0o600 });
   });
@@ -68,15 +98,23 @@ describe('the secrets of a ledger', () => {
     const app = await createApp(loadConfig(env));
     await app.init();
     const http = request(app.getHttpServer());
-    const found = await http.get('/api/v1/workers').query({ nik }).set(token(['operator'])).expect(200);
+    const found = await http
+      .get('/api/v1/workers')
+      .query({ nik })
+      .set(token(['operator']))
+      .expect(200);
     expect(found.body).toMatchObject({ total: 1, items: [{ fullName: 'Markus Privacy Test', birthDate: '1985-01-07' }] });
     await app.close();
   });
 
   it('refuses production without MASTER_KEY', async () => {
     const keys = { countActive: async () => 0 } as never;
-    const events = { readStream: async () => [], } as unknown as EventStore;
-    await expect(loadLedgerSecrets({ dataDir, nikPepper: 'p', requireSigningKey: true }, events, keys)).rejects.toThrow(/MASTER_KEY must be set/);
-    await expect(loadLedgerSecrets({ dataDir, nikPepper: 'p', requireSigningKey: true, masterKey: Buffer.alloc(32, 1).toString('hex') }, events, keys)).resolves.toMatchObject({ sources: { masterKey: 'configuration' } });
+    const events = { readStream: async () => [] } as unknown as EventStore;
+    await expect(loadLedgerSecrets({ dataDir, nikPepper: 'p', requireSigningKey: true }, events, keys)).rejects.toThrow(
+      /MASTER_KEY must be set/,
+    );
+    await expect(
+      loadLedgerSecrets({ dataDir, nikPepper: 'p', requireSigningKey: true, masterKey: Buffer.alloc(32, 1).toString('hex') }, events, keys),
+    ).resolves.toMatchObject({ sources: { masterKey: 'configuration' } });
   });
 });

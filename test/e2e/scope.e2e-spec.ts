@@ -29,38 +29,140 @@ describe('region scope: out-of-region data is never named', () => {
         await t.http
           .post('/api/v1/allocations')
           .set(who)
-          .send({ regionCode, fundingSource: 'APBD_KABUPATEN_KOTA', fiscalYear: 2025, amount: 100 * 16_800, programName: 'p', legalBasis: 'l', allocatedOn: '2025-07-01' })
+          .send({
+            regionCode,
+            fundingSource: 'APBD_KABUPATEN_KOTA',
+            fiscalYear: 2025,
+            amount: 100 * 16_800,
+            programName: 'p',
+            legalBasis: 'l',
+            allocatedOn: '2025-07-01',
+          })
           .expect(201)
       ).body.allocationId as string;
     w.a3 = await allocate('53.03', as03());
     w.a1 = await allocate('53.01', mallory());
     const enrol = async (nik: string, regionCode: string, allocationId: string, who: Record<string, string>, birthDate = '1980-02-02') =>
-      (await t.http.post('/api/v1/workers').set(who).send({ nik, fullName: 'A', birthDate, sex: 'M', regionCode, occupation: 'NELAYAN', allocationId, enrolledOn: '2025-07-07' }).expect(201)).body
-        .workerId as string;
+      (
+        await t.http
+          .post('/api/v1/workers')
+          .set(who)
+          .send({ nik, fullName: 'A', birthDate, sex: 'M', regionCode, occupation: 'NELAYAN', allocationId, enrolledOn: '2025-07-07' })
+          .expect(201)
+      ).body.workerId as string;
     w.w3 = await enrol(nik3, VILLAGE_03, w.a3, as03());
     w.w1 = await enrol(makeNik('53.01.01', '1981-03-03', 'M', 7), VILLAGE_01, w.a1, mallory(), '1981-03-03');
-    await t.http.post('/api/v1/contributions').set(as03()).send({ allocationId: w.a3, period: '2025-07', paidOn: '2025-07-10' }).expect(201);
-    w.c3 = (await t.http.post('/api/v1/claims').set(as03()).send({ workerId: w.w3, type: 'JKK', incidentDate: '2025-07-20', description: 'd' }).expect(201)).body.claimId;
+    await t.http
+      .post('/api/v1/contributions')
+      .set(as03())
+      .send({ allocationId: w.a3, period: '2025-07', paidOn: '2025-07-10' })
+      .expect(201);
+    w.c3 = (
+      await t.http
+        .post('/api/v1/claims')
+        .set(as03())
+        .send({ workerId: w.w3, type: 'JKK', incidentDate: '2025-07-20', description: 'd' })
+        .expect(201)
+    ).body.claimId;
   });
   afterAll(async () => t.close());
 
   type Probe = { name: string; method: 'get' | 'post'; path: (ids: typeof w) => string; body?: (ids: typeof w) => object };
   const probes: Probe[] = [
     { name: 'read the worker', method: 'get', path: (i) => `/api/v1/workers/${i.w3}` },
-    { name: 'exit the worker', method: 'post', path: (i) => `/api/v1/workers/${i.w3}/exit`, body: () => ({ reason: 'MOVED', effectiveDate: '2025-12-31' }) },
-    { name: 'correct the worker', method: 'post', path: (i) => `/api/v1/workers/${i.w3}/corrections`, body: () => ({ occupation: 'PETANI', reason: 'r', correctedOn: '2025-08-01' }) },
-    { name: 'move the worker into 53.01', method: 'post', path: (i) => `/api/v1/workers/${i.w3}/corrections`, body: () => ({ regionCode: VILLAGE_01, reason: 'r', correctedOn: '2025-08-01' }) },
-    { name: 're-activate the worker', method: 'post', path: (i) => `/api/v1/workers/${i.w3}/reactivation`, body: () => ({ effectiveDate: '2025-12-01' }) },
-    { name: 'claim for the worker', method: 'post', path: () => '/api/v1/claims', body: (i) => ({ workerId: i.w3, type: 'JKM', incidentDate: '2025-07-21', description: 'd' }) },
-    { name: 'settle the claim', method: 'post', path: (i) => `/api/v1/claims/${i.c3}/settlement`, body: () => ({ settledOn: '2025-08-01', benefits: [{ kind: 'JKK_MEDICAL', amount: 1000 }], paymentReference: 'r' }) },
-    { name: 'reject the claim', method: 'post', path: (i) => `/api/v1/claims/${i.c3}/rejection`, body: () => ({ reason: 'r', rejectedOn: '2025-08-01' }) },
-    { name: 'revise the allocation', method: 'post', path: (i) => `/api/v1/allocations/${i.a3}/revisions`, body: () => ({ amount: 1, reason: 'r', legalBasis: 'l', revisedOn: '2025-08-01' }) },
-    { name: 'pay from the allocation', method: 'post', path: () => '/api/v1/contributions', body: (i) => ({ allocationId: i.a3, period: '2025-08', paidOn: '2025-08-10' }) },
-    { name: 'pay the worker from a 53.01 allocation', method: 'post', path: () => '/api/v1/contributions', body: (i) => ({ allocationId: i.a1, period: '2025-08', paidOn: '2025-08-10', workerIds: [i.w3] }) },
-    { name: 'enrol in 53.01 on the allocation', method: 'post', path: () => '/api/v1/workers', body: (i) => ({ nik: makeNik('53.01.01', '1990-01-01', 'F', 9), fullName: 'B', birthDate: '1990-01-01', sex: 'F', regionCode: VILLAGE_01, occupation: 'PETANI', allocationId: i.a3, enrolledOn: '2025-07-07' }) },
-    { name: 'take the allocation over', method: 'post', path: (i) => `/api/v1/allocations/${i.a3}/sponsorships`, body: (i) => ({ workerIds: [i.w1], effectivePeriod: '2025-09' }) },
-    { name: "take the allocation's cohort", method: 'post', path: (i) => `/api/v1/allocations/${i.a1}/sponsorships`, body: (i) => ({ fromAllocationId: i.a3, effectivePeriod: '2025-09' }) },
-    { name: 'take the worker over', method: 'post', path: (i) => `/api/v1/allocations/${i.a1}/sponsorships`, body: (i) => ({ workerIds: [i.w3], effectivePeriod: '2025-09' }) },
+    {
+      name: 'exit the worker',
+      method: 'post',
+      path: (i) => `/api/v1/workers/${i.w3}/exit`,
+      body: () => ({ reason: 'MOVED', effectiveDate: '2025-12-31' }),
+    },
+    {
+      name: 'correct the worker',
+      method: 'post',
+      path: (i) => `/api/v1/workers/${i.w3}/corrections`,
+      body: () => ({ occupation: 'PETANI', reason: 'r', correctedOn: '2025-08-01' }),
+    },
+    {
+      name: 'move the worker into 53.01',
+      method: 'post',
+      path: (i) => `/api/v1/workers/${i.w3}/corrections`,
+      body: () => ({ regionCode: VILLAGE_01, reason: 'r', correctedOn: '2025-08-01' }),
+    },
+    {
+      name: 're-activate the worker',
+      method: 'post',
+      path: (i) => `/api/v1/workers/${i.w3}/reactivation`,
+      body: () => ({ effectiveDate: '2025-12-01' }),
+    },
+    {
+      name: 'claim for the worker',
+      method: 'post',
+      path: () => '/api/v1/claims',
+      body: (i) => ({ workerId: i.w3, type: 'JKM', incidentDate: '2025-07-21', description: 'd' }),
+    },
+    {
+      name: 'settle the claim',
+      method: 'post',
+      path: (i) => `/api/v1/claims/${i.c3}/settlement`,
+      body: () => ({ settledOn: '2025-08-01', benefits: [{ kind: 'JKK_MEDICAL', amount: 1000 }], paymentReference: 'r' }),
+    },
+    {
+      name: 'reject the claim',
+      method: 'post',
+      path: (i) => `/api/v1/claims/${i.c3}/rejection`,
+      body: () => ({ reason: 'r', rejectedOn: '2025-08-01' }),
+    },
+    {
+      name: 'revise the allocation',
+      method: 'post',
+      path: (i) => `/api/v1/allocations/${i.a3}/revisions`,
+      body: () => ({ amount: 1, reason: 'r', legalBasis: 'l', revisedOn: '2025-08-01' }),
+    },
+    {
+      name: 'pay from the allocation',
+      method: 'post',
+      path: () => '/api/v1/contributions',
+      body: (i) => ({ allocationId: i.a3, period: '2025-08', paidOn: '2025-08-10' }),
+    },
+    {
+      name: 'pay the worker from a 53.01 allocation',
+      method: 'post',
+      path: () => '/api/v1/contributions',
+      body: (i) => ({ allocationId: i.a1, period: '2025-08', paidOn: '2025-08-10', workerIds: [i.w3] }),
+    },
+    {
+      name: 'enrol in 53.01 on the allocation',
+      method: 'post',
+      path: () => '/api/v1/workers',
+      body: (i) => ({
+        nik: makeNik('53.01.01', '1990-01-01', 'F', 9),
+        fullName: 'B',
+        birthDate: '1990-01-01',
+        sex: 'F',
+        regionCode: VILLAGE_01,
+        occupation: 'PETANI',
+        allocationId: i.a3,
+        enrolledOn: '2025-07-07',
+      }),
+    },
+    {
+      name: 'take the allocation over',
+      method: 'post',
+      path: (i) => `/api/v1/allocations/${i.a3}/sponsorships`,
+      body: (i) => ({ workerIds: [i.w1], effectivePeriod: '2025-09' }),
+    },
+    {
+      name: "take the allocation's cohort",
+      method: 'post',
+      path: (i) => `/api/v1/allocations/${i.a1}/sponsorships`,
+      body: (i) => ({ fromAllocationId: i.a3, effectivePeriod: '2025-09' }),
+    },
+    {
+      name: 'take the worker over',
+      method: 'post',
+      path: (i) => `/api/v1/allocations/${i.a1}/sponsorships`,
+      body: (i) => ({ workerIds: [i.w3], effectivePeriod: '2025-09' }),
+    },
     { name: "the allocation's history", method: 'get', path: (i) => `/api/v1/audit/allocations/${i.a3}/history` },
     { name: "the worker's stream", method: 'get', path: (i) => `/api/v1/audit/streams/worker-${i.w3}` },
     { name: "the claim's stream", method: 'get', path: (i) => `/api/v1/audit/streams/claim-${i.c3}` },
@@ -71,17 +173,27 @@ describe('region scope: out-of-region data is never named', () => {
     return p.body ? req.send(p.body(ids)) : req;
   };
 
-  it.each(probes.map((p) => [p.name, p] as const))('%s: answered exactly as for an unknown id (404), naming nothing of 53.03', async (_, p) => {
-    const known = await call(p, w);
-    const unknown = await call(p, unknownIds());
-    expect(known.status).toBe(404);
-    expect(unknown.status).toBe(404);
-    const shape = (detail: string) =>
-      detail.replace(w.a3, '<a>').replace(UNKNOWN_ALLOCATION, '<a>').replace(w.w3, '<w>').replace(UNKNOWN_WORKER, '<w>').replace(w.c3, '<c>').replace(UNKNOWN_CLAIM, '<c>');
-    expect(shape(known.body.detail)).toBe(shape(unknown.body.detail));
-    const sent = `${p.path(w)} ${JSON.stringify(p.body?.(w) ?? {})}`;
-    for (const secret of ['53.03', VILLAGE_03, w.a3, w.w3, w.c3].filter((s) => !sent.includes(s))) expect(known.text).not.toContain(secret);
-  });
+  it.each(probes.map((p) => [p.name, p] as const))(
+    '%s: answered exactly as for an unknown id (404), naming nothing of 53.03',
+    async (_, p) => {
+      const known = await call(p, w);
+      const unknown = await call(p, unknownIds());
+      expect(known.status).toBe(404);
+      expect(unknown.status).toBe(404);
+      const shape = (detail: string) =>
+        detail
+          .replace(w.a3, '<a>')
+          .replace(UNKNOWN_ALLOCATION, '<a>')
+          .replace(w.w3, '<w>')
+          .replace(UNKNOWN_WORKER, '<w>')
+          .replace(w.c3, '<c>')
+          .replace(UNKNOWN_CLAIM, '<c>');
+      expect(shape(known.body.detail)).toBe(shape(unknown.body.detail));
+      const sent = `${p.path(w)} ${JSON.stringify(p.body?.(w) ?? {})}`;
+      for (const secret of ['53.03', VILLAGE_03, w.a3, w.w3, w.c3].filter((s) => !sent.includes(s)))
+        expect(known.text).not.toContain(secret);
+    },
+  );
 
   it('lists and reports of 53.01 never carry 53.03 data, and naming 53.03 is refused without more', async () => {
     const answers = await Promise.all([
@@ -100,7 +212,17 @@ describe('region scope: out-of-region data is never named', () => {
   });
 
   describe('enrolment is no NIK oracle', () => {
-    const body = (nik: string, over: object = {}) => ({ nik, fullName: 'Probe', birthDate: '1980-02-02', sex: 'M', regionCode: VILLAGE_01, occupation: 'PETANI', allocationId: w.a1, enrolledOn: '2025-07-07', ...over });
+    const body = (nik: string, over: object = {}) => ({
+      nik,
+      fullName: 'Probe',
+      birthDate: '1980-02-02',
+      sex: 'M',
+      regionCode: VILLAGE_01,
+      occupation: 'PETANI',
+      allocationId: w.a1,
+      enrolledOn: '2025-07-07',
+      ...over,
+    });
     const fresh = makeNik('53.03.01', '1980-02-02', 'M', 2);
     const enrol = (b: object, who = mallory()) => t.http.post('/api/v1/workers').set(who).send(b);
 
@@ -138,7 +260,10 @@ describe('region scope: out-of-region data is never named', () => {
       // Any enrolment by that user now, even of a NIK never seen: no answer says enrolled or not.
       await enrol(body(makeNik('53.01.01', '1982-04-04', 'M', 3), { birthDate: '1982-04-04' })).expect(429);
       // Another user is not affected.
-      await enrol(body(makeNik('53.01.01', '1983-05-05', 'M', 4), { birthDate: '1983-05-05' }), t.as(['operator'], ['53.01'], 'honest')).expect(201);
+      await enrol(
+        body(makeNik('53.01.01', '1983-05-05', 'M', 4), { birthDate: '1983-05-05' }),
+        t.as(['operator'], ['53.01'], 'honest'),
+      ).expect(201);
     });
 
     it('a masked NIK and the sex do not give the full NIK back: 220 side-effect-free guesses all get the same answer', async () => {
@@ -156,7 +281,10 @@ describe('region scope: out-of-region data is never named', () => {
       for (const nik of guesses) {
         const birthDate = `19${nik.slice(10, 12)}-${nik.slice(8, 10)}-${nik.slice(6, 8)}`;
         // enrolledOn in the future: refused before anything is appended, whatever the NIK.
-        const a = await t.http.post('/api/v1/workers').set(t.as(['operator'], ['53.01'], 'guesser')).send(body(nik, { birthDate, enrolledOn: '2099-12-31' }));
+        const a = await t.http
+          .post('/api/v1/workers')
+          .set(t.as(['operator'], ['53.01'], 'guesser'))
+          .send(body(nik, { birthDate, enrolledOn: '2099-12-31' }));
         answers.add(`${a.status} ${a.body.detail.replace(/\d{4}-\d{2}-\d{2}/g, '<date>')}`);
       }
       expect([...answers]).toEqual([expect.stringMatching(/^422 /)]);

@@ -11,11 +11,15 @@ describe('start-up configuration', () => {
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('fails fast when EventStoreDB cannot be reached', async () => {
-    await expect(createApp(loadConfig({ ...base, EVENTSTORE_URL: 'esdb://127.0.0.1:1?tls=false' }))).rejects.toThrow(/EventStoreDB at esdb:\/\/127\.0\.0\.1:1\?tls=false cannot be reached/);
+    await expect(createApp(loadConfig({ ...base, EVENTSTORE_URL: 'esdb://127.0.0.1:1?tls=false' }))).rejects.toThrow(
+      /EventStoreDB at esdb:\/\/127\.0\.0\.1:1\?tls=false cannot be reached/,
+    );
   });
 
   it('fails fast when MongoDB cannot be reached', async () => {
-    await expect(createApp(loadConfig({ ...base, MONGO_URL: 'mongodb://127.0.0.1:1/ledger' }))).rejects.toThrow(/MongoDB at mongodb:\/\/127\.0\.0\.1:1\/ledger cannot be reached/);
+    await expect(createApp(loadConfig({ ...base, MONGO_URL: 'mongodb://127.0.0.1:1/ledger' }))).rejects.toThrow(
+      /MongoDB at mongodb:\/\/127\.0\.0\.1:1\/ledger cannot be reached/,
+    );
   });
 
   it('refuses to run on the production stores without the secrets they need', () => {
@@ -26,6 +30,13 @@ describe('start-up configuration', () => {
 
   it('defaults to the embedded stores and a generated secret', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ port: 3000, dataDir: './data', eventStoreUrl: undefined, mongoUrl: undefined, jwtSecretGenerated: true, runProjector: true });
+    expect(config).toMatchObject({
+      port: 3000,
+      dataDir: './data',
+      eventStoreUrl: undefined,
+      mongoUrl: undefined,
+      jwtSecretGenerated: true,
+      runProjector: true,
+    });
   });
 });

@@ -7,7 +7,13 @@ import { loadConfig } from '../../apps/api/src/config';
 import { startApp, TestApp, TEST_SECRET } from '../support/app';
 
 const b64 = (v: object) => Buffer.from(JSON.stringify(v)).toString('base64url');
-const claims = (over: object = {}) => ({ sub: 'oidc-user', roles: ['analyst'], regions: ['53'], exp: Math.floor(Date.now() / 1000) + 600, ...over });
+const claims = (over: object = {}) => ({
+  sub: 'oidc-user',
+  roles: ['analyst'],
+  regions: ['53'],
+  exp: Math.floor(Date.now() / 1000) + 600,
+  ...over,
+});
 
 function signRs256(payload: object, key: KeyObject, kid: string): string {
   const input = `${b64({ alg: 'RS256', typ: 'JWT', kid })}.${b64(payload)}`;
@@ -88,11 +94,22 @@ describe('bearer tokens', () => {
   });
 
   it('production mode refuses to start without JWT_SECRET or JWT_JWKS_URL, and makes up no token there', () => {
-    for (const env of [{ NODE_ENV: 'production' }, { EVENTSTORE_URL: 'esdb://x:2113', NIK_PEPPER: 'p' }, { MONGO_URL: 'mongodb://x/ledger' }]) {
+    for (const env of [
+      { NODE_ENV: 'production' },
+      { EVENTSTORE_URL: 'esdb://x:2113', NIK_PEPPER: 'p' },
+      { MONGO_URL: 'mongodb://x/ledger' },
+    ]) {
       expect(() => loadConfig(env)).toThrow(/JWT_SECRET must be set \(or JWT_JWKS_URL\) in production mode/);
     }
-    expect(loadConfig({ NODE_ENV: 'production', JWT_JWKS_URL: 'https://issuer.example/jwks' })).toMatchObject({ production: true, jwtSecretGenerated: false, jwtSecret: undefined });
-    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) })).toMatchObject({ production: true, jwtSecretGenerated: false });
+    expect(loadConfig({ NODE_ENV: 'production', JWT_JWKS_URL: 'https://issuer.example/jwks' })).toMatchObject({
+      production: true,
+      jwtSecretGenerated: false,
+      jwtSecret: undefined,
+    });
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) })).toMatchObject({
+      production: true,
+      jwtSecretGenerated: false,
+    });
     expect(() => loadConfig({ JWT_JWKS_URL: 'file:///etc/passwd' })).toThrow(/JWT_JWKS_URL/);
     expect(() => loadConfig({ COMMAND_RATE_LIMIT: '0' })).toThrow(/COMMAND_RATE_LIMIT/);
   });
@@ -105,14 +122,21 @@ describe('command rate limit', () => {
   afterAll(async () => t.close());
 
   it('answers the 6th command of a minute with 429 and Retry-After; another user and queries are not affected', async () => {
-    const post = (sub: string) => t.http.post('/api/v1/allocations').set(t.as(['finance'], ['53'], sub)).send({});
+    const post = (sub: string) =>
+      t.http
+        .post('/api/v1/allocations')
+        .set(t.as(['finance'], ['53'], sub))
+        .send({});
     for (let i = 0; i < 5; i++) await post('busy').expect(400);
     const res = await post('busy').expect(429);
     expect(res.headers['content-type']).toMatch(/problem\+json/);
     expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
     expect(res.body).toMatchObject({ status: 429, title: 'Too many requests' });
     await post('other').expect(400);
-    await t.http.get('/api/v1/funding/53?fiscalYear=2025').set(t.as(['finance'], ['53'], 'busy')).expect(200);
+    await t.http
+      .get('/api/v1/funding/53?fiscalYear=2025')
+      .set(t.as(['finance'], ['53'], 'busy'))
+      .expect(200);
   });
 
   it('answers about people with Cache-Control: no-store, and every answer with nosniff and no framing (/docs too)', async () => {

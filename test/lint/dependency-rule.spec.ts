@@ -22,28 +22,55 @@ interface Case {
 
 const cases: Case[] = [
   // libs/domain: pure
-  { name: 'domain: no NestJS', path: 'libs/domain/src/claims/claims.decider.ts', imports: ["import { Injectable } from '@nestjs/common';"], refused: ['no NestJS'] },
+  {
+    name: 'domain: no NestJS',
+    path: 'libs/domain/src/claims/claims.decider.ts',
+    imports: ["import { Injectable } from '@nestjs/common';"],
+    refused: ['no NestJS'],
+  },
   {
     name: 'domain: no drivers',
     path: 'libs/domain/src/funding/funding.decider.ts',
-    imports: ["import Database from 'better-sqlite3';", "import { MongoClient } from 'mongodb';", "import { EventStoreDBClient } from '@eventstore/db-client';"],
+    imports: [
+      "import Database from 'better-sqlite3';",
+      "import { MongoClient } from 'mongodb';",
+      "import { EventStoreDBClient } from '@eventstore/db-client';",
+    ],
     refused: ['no database drivers', 'no database drivers', 'no database drivers'],
   },
-  { name: 'domain: no other lib', path: 'libs/domain/src/workers/workers.decider.ts', imports: ["import { READ_STORE } from '@app/read-models';"], refused: ['imports no library'] },
+  {
+    name: 'domain: no other lib',
+    path: 'libs/domain/src/workers/workers.decider.ts',
+    imports: ["import { READ_STORE } from '@app/read-models';"],
+    refused: ['imports no library'],
+  },
   {
     name: 'domain: no Node.js I/O',
     path: 'libs/domain/src/shared/money.ts',
     imports: ["import { readFileSync } from 'node:fs';", "import { randomUUID } from 'crypto';", "import { connect } from 'net';"],
     refused: ['no Node.js modules', 'no Node.js modules', 'no Node.js modules'],
   },
-  { name: 'domain: no package at all', path: 'libs/domain/src/reference/tariffs.ts', imports: ["import dayjs from 'dayjs';"], refused: ['nothing but its own files'] },
+  {
+    name: 'domain: no package at all',
+    path: 'libs/domain/src/reference/tariffs.ts',
+    imports: ["import dayjs from 'dayjs';"],
+    refused: ['nothing but its own files'],
+  },
   {
     name: 'domain: no relative import leaving libs/domain',
     path: 'libs/domain/src/claims/claims.decider.ts',
-    imports: ["import { sha256 } from '../../../event-store/src/hashing';", "import { specOf } from '../../../../test/support/decider-spec';"],
+    imports: [
+      "import { sha256 } from '../../../event-store/src/hashing';",
+      "import { specOf } from '../../../../test/support/decider-spec';",
+    ],
     refused: ['must stay inside libs/domain', 'must stay inside libs/domain'],
   },
-  { name: 'domain: leaving from the top folder too', path: 'libs/domain/src/index.ts', imports: ["import { x } from '../../ledger/src';"], refused: ['must stay inside libs/domain'] },
+  {
+    name: 'domain: leaving from the top folder too',
+    path: 'libs/domain/src/index.ts',
+    imports: ["import { x } from '../../ledger/src';"],
+    refused: ['must stay inside libs/domain'],
+  },
   {
     name: 'domain: its own files',
     path: 'libs/domain/src/claims/claims.decider.ts',
@@ -73,7 +100,11 @@ const cases: Case[] = [
   {
     name: 'read-models: the event store port and the domain',
     path: 'libs/read-models/src/runner.ts',
-    imports: ["import type { EventStore } from '@app/event-store';", "import { regionOf } from '@app/domain';", "import Database from 'better-sqlite3';"],
+    imports: [
+      "import type { EventStore } from '@app/event-store';",
+      "import { regionOf } from '@app/domain';",
+      "import Database from 'better-sqlite3';",
+    ],
     refused: [],
   },
 
@@ -81,13 +112,28 @@ const cases: Case[] = [
   {
     name: 'verifier: nothing but its own files and node:*',
     path: 'libs/verifier/src/verify-ledger.ts',
-    imports: ["import { CommandSeam } from '@app/ledger';", "import { sha256 } from '@app/event-store';", "import Database from 'better-sqlite3';", "import { chainHash } from '../../event-store/src/hashing';"],
+    imports: [
+      "import { CommandSeam } from '@app/ledger';",
+      "import { sha256 } from '@app/event-store';",
+      "import Database from 'better-sqlite3';",
+      "import { chainHash } from '../../event-store/src/hashing';",
+    ],
     refused: ['stands alone', 'stands alone', 'stands alone', 'must stay inside libs/verifier'],
   },
-  { name: 'verifier: its own files and node:*', path: 'libs/verifier/src/verify-ledger.ts', imports: ["import { createHash } from 'node:crypto';", "import { merkleRoot } from './merkle';"], refused: [] },
+  {
+    name: 'verifier: its own files and node:*',
+    path: 'libs/verifier/src/verify-ledger.ts',
+    imports: ["import { createHash } from 'node:crypto';", "import { merkleRoot } from './merkle';"],
+    refused: [],
+  },
 
   // the application layer
-  { name: 'ledger: nothing from apps/', path: 'libs/ledger/src/ledger.module.ts', imports: ["import { loadConfig } from '../../../apps/api/src/config';"], refused: ['never import from apps/'] },
+  {
+    name: 'ledger: nothing from apps/',
+    path: 'libs/ledger/src/ledger.module.ts',
+    imports: ["import { loadConfig } from '../../../apps/api/src/config';"],
+    refused: ['never import from apps/'],
+  },
   {
     name: 'ledger handlers: never the store itself',
     path: 'libs/ledger/src/claims/claims.handlers.ts',
@@ -102,10 +148,19 @@ const cases: Case[] = [
   {
     name: 'ledger handlers: the seam, the domain and the rest of the event store library',
     path: 'libs/ledger/src/claims/claims.handlers.ts',
-    imports: ["import { CommandSeam } from '../command-seam/command-seam';", "import { claimsDecider } from '@app/domain';", "import { canonicalJson } from '@app/event-store';"],
+    imports: [
+      "import { CommandSeam } from '../command-seam/command-seam';",
+      "import { claimsDecider } from '@app/domain';",
+      "import { canonicalJson } from '@app/event-store';",
+    ],
     refused: [],
   },
-  { name: 'ledger outside handlers: the store is allowed', path: 'libs/ledger/src/command-seam/command-seam.ts', imports: ["import { EVENT_STORE, EventStore } from '@app/event-store';"], refused: [] },
+  {
+    name: 'ledger outside handlers: the store is allowed',
+    path: 'libs/ledger/src/command-seam/command-seam.ts',
+    imports: ["import { EVENT_STORE, EventStore } from '@app/event-store';"],
+    refused: [],
+  },
 
   // apps never import each other
   {
@@ -114,17 +169,42 @@ const cases: Case[] = [
     imports: ["import { loadConfig } from '../../api/src/config';", "import { main } from '../../projector/src/main';"],
     refused: ['nothing from apps/api', 'nothing from apps/projector'],
   },
-  { name: 'projector: nothing from apps/api', path: 'apps/projector/src/main.ts', imports: ["import { AppModule } from '../../api/src/app.module';"], refused: ['nothing from apps/api'] },
-  { name: 'bench: nothing from apps/api', path: 'bench/run.ts', imports: ["import { loadConfig } from '../apps/api/src/config';"], refused: ['nothing from apps/api'] },
+  {
+    name: 'projector: nothing from apps/api',
+    path: 'apps/projector/src/main.ts',
+    imports: ["import { AppModule } from '../../api/src/app.module';"],
+    refused: ['nothing from apps/api'],
+  },
+  {
+    name: 'bench: nothing from apps/api',
+    path: 'bench/run.ts',
+    imports: ["import { loadConfig } from '../apps/api/src/config';"],
+    refused: ['nothing from apps/api'],
+  },
   {
     name: 'api: nothing from apps/cli or apps/projector',
     path: 'apps/api/src/app.module.ts',
     imports: ["import { demo } from '../../cli/src/demo/demo';", "import { main } from '../../projector/src/main';"],
     refused: ['nothing from apps/cli', 'nothing from apps/projector'],
   },
-  { name: 'apps: the libraries', path: 'apps/cli/src/main.ts', imports: ["import { CommandSeam } from '@app/ledger';", "import { ledgerRunner } from '@app/read-models';"], refused: [] },
-  { name: 'bench: the libraries and the demo people', path: 'bench/run.ts', imports: ["import { openEventStore } from '@app/ledger';", "import { people } from '../apps/cli/src/demo/people';"], refused: [] },
-  { name: 'api: its own files and the libraries', path: 'apps/api/src/app.module.ts', imports: ["import { CommandCtx } from './http/command-context';", "import { LedgerModule } from '@app/ledger';"], refused: [] },
+  {
+    name: 'apps: the libraries',
+    path: 'apps/cli/src/main.ts',
+    imports: ["import { CommandSeam } from '@app/ledger';", "import { ledgerRunner } from '@app/read-models';"],
+    refused: [],
+  },
+  {
+    name: 'bench: the libraries and the demo people',
+    path: 'bench/run.ts',
+    imports: ["import { openEventStore } from '@app/ledger';", "import { people } from '../apps/cli/src/demo/people';"],
+    refused: [],
+  },
+  {
+    name: 'api: its own files and the libraries',
+    path: 'apps/api/src/app.module.ts',
+    imports: ["import { CommandCtx } from './http/command-context';", "import { LedgerModule } from '@app/ledger';"],
+    refused: [],
+  },
 ];
 
 interface LintMessage {

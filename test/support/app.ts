@@ -25,7 +25,8 @@ export async function startApp(env: Record<string, string> = {}): Promise<TestAp
   const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, JWT_SECRET: TEST_SECRET, ...env });
   const app = await createApp(config);
   await app.init();
-  const token = (roles: Role[], regions: string[] = ['ID'], sub = `user-${roles.join('-')}`) => mintToken(TEST_SECRET, { sub, roles, regions });
+  const token = (roles: Role[], regions: string[] = ['ID'], sub = `user-${roles.join('-')}`) =>
+    mintToken(TEST_SECRET, { sub, roles, regions });
   return {
     app,
     http: request(app.getHttpServer()),

@@ -17,16 +17,44 @@ export function ledgerFixtures(seam: CommandSeam) {
       const allocationId = randomUUID();
       await seam.execute(
         { decider: fundingDecider, streams: [allocationStream(allocationId)] },
-        { type: 'AllocateFunding', allocationId, regionCode, fundingSource, fiscalYear, amount: workerMonths * 16_800, programName: 'p', legalBasis: 'l', allocatedOn: `${fiscalYear}-01-02` },
+        {
+          type: 'AllocateFunding',
+          allocationId,
+          regionCode,
+          fundingSource,
+          fiscalYear,
+          amount: workerMonths * 16_800,
+          programName: 'p',
+          legalBasis: 'l',
+          allocatedOn: `${fiscalYear}-01-02`,
+        },
         contextOf('finance'),
       );
       return allocationId;
     },
-    async enrol(allocationId: string, sponsorRegionCode: string, count: number, ids: string[] = Array.from({ length: count }, () => randomUUID())): Promise<string[]> {
+    async enrol(
+      allocationId: string,
+      sponsorRegionCode: string,
+      count: number,
+      ids: string[] = Array.from({ length: count }, () => randomUUID()),
+    ): Promise<string[]> {
       for (const [i, workerId] of ids.entries()) {
         await seam.execute(
           { decider: workerDecider, streams: [workerStream(workerId)] },
-          { type: 'EnrolWorker', workerId, nik: `53030107018500${String(i + 1).padStart(2, '0')}`, fullName: 'x', birthDate: '1985-01-07', sex: 'M', regionCode: '53.03.01.2005', occupation: 'PETANI', allocationId, enrolledOn: '2025-07-07', sponsorRegionCode, today: '2026-11-23' },
+          {
+            type: 'EnrolWorker',
+            workerId,
+            nik: `53030107018500${String(i + 1).padStart(2, '0')}`,
+            fullName: 'x',
+            birthDate: '1985-01-07',
+            sex: 'M',
+            regionCode: '53.03.01.2005',
+            occupation: 'PETANI',
+            allocationId,
+            enrolledOn: '2025-07-07',
+            sponsorRegionCode,
+            today: '2026-11-23',
+          },
           contextOf('operator'),
         );
       }

@@ -51,17 +51,33 @@ export function changeData(dataDir: string, position: string, change: (data: Rec
  * Changes an event's data and recomputes its hash and every later hash of its stream (a careful
  * forger): every chain still holds; only the Merkle tree (a checkpoint, the sealer's leaves) shows it.
  */
-export function rewriteWithHashes(dataDir: string, position: string, change: (data: Record<string, unknown>) => Record<string, unknown>): void {
+export function rewriteWithHashes(
+  dataDir: string,
+  position: string,
+  change: (data: Record<string, unknown>) => Record<string, unknown>,
+): void {
   withLedger(dataDir, (db) => {
     const target = db.prepare<[number], EventRow>('SELECT * FROM events WHERE position = ?').get(seqOf(position));
     if (!target) throw new Error(`no event at ${position}`);
-    const stream = db.prepare<[string, number], EventRow>('SELECT * FROM events WHERE stream_name = ? AND revision >= ? ORDER BY revision').all(target.stream_name, target.revision);
+    const stream = db
+      .prepare<[string, number], EventRow>('SELECT * FROM events WHERE stream_name = ? AND revision >= ? ORDER BY revision')
+      .all(target.stream_name, target.revision);
     let prevHash = JSON.parse(stream[0].metadata).prevHash as string;
     for (const [i, row] of stream.entries()) {
       const data = i === 0 ? change(JSON.parse(row.data)) : JSON.parse(row.data);
       const metadata = JSON.parse(row.metadata);
-      const hash = chainHash(prevHash, { streamName: row.stream_name, revision: row.revision, type: row.type, data, effectiveDate: row.effective_date });
-      db.prepare('UPDATE events SET data = ?, metadata = ? WHERE position = ?').run(JSON.stringify(data), JSON.stringify({ ...metadata, prevHash, hash }), row.position);
+      const hash = chainHash(prevHash, {
+        streamName: row.stream_name,
+        revision: row.revision,
+        type: row.type,
+        data,
+        effectiveDate: row.effective_date,
+      });
+      db.prepare('UPDATE events SET data = ?, metadata = ? WHERE position = ?').run(
+        JSON.stringify(data),
+        JSON.stringify({ ...metadata, prevHash, hash }),
+        row.position,
+      );
       prevHash = hash;
     }
     db.prepare('UPDATE streams SET last_hash = ? WHERE stream_name = ?').run(prevHash, target.stream_name);
@@ -91,7 +107,11 @@ export function swapPositions(dataDir: string, a: string, b: string): void {
  * hash rule). The table's UNIQUE (stream_name, revision) stands in the way, so the table is rebuilt
  * without it first, and every later event moves one position on.
  */
-export function insertForgedBefore(dataDir: string, before: string, change: (data: Record<string, unknown>) => Record<string, unknown>): void {
+export function insertForgedBefore(
+  dataDir: string,
+  before: string,
+  change: (data: Record<string, unknown>) => Record<string, unknown>,
+): void {
   withLedger(dataDir, (db) => {
     const original = db.prepare<[number], EventRow>('SELECT * FROM events WHERE position = ?').get(seqOf(before));
     if (!original) throw new Error(`no event at ${before}`);
@@ -103,12 +123,20 @@ export function insertForgedBefore(dataDir: string, before: string, change: (dat
       DROP TABLE events;
       ALTER TABLE events_forged RENAME TO events;
     `);
-    const later = db.prepare<[number], { position: number }>('SELECT position FROM events WHERE position >= ? ORDER BY position DESC').all(original.position);
+    const later = db
+      .prepare<[number], { position: number }>('SELECT position FROM events WHERE position >= ? ORDER BY position DESC')
+      .all(original.position);
     const shift = db.prepare('UPDATE events SET position = position + 1 WHERE position = ?');
     for (const r of later) shift.run(r.position);
     const data = change(JSON.parse(original.data));
     const metadata = JSON.parse(original.metadata);
-    const hash = chainHash(metadata.prevHash, { streamName: original.stream_name, revision: original.revision, type: original.type, data, effectiveDate: original.effective_date });
+    const hash = chainHash(metadata.prevHash, {
+      streamName: original.stream_name,
+      revision: original.revision,
+      type: original.type,
+      data,
+      effectiveDate: original.effective_date,
+    });
     db.prepare(`INSERT INTO events (${columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
       original.position,
       `${original.id}-forged`,
@@ -137,7 +165,8 @@ export function copyLedger(fromDir: string, toDir: string): void {
   } finally {
     db.close();
   }
-  for (const secret of ['nik-pepper', 'master.key']) if (existsSync(join(fromDir, secret))) copyFileSync(join(fromDir, secret), join(toDir, secret));
+  for (const secret of ['nik-pepper', 'master.key'])
+    if (existsSync(join(fromDir, secret))) copyFileSync(join(fromDir, secret), join(toDir, secret));
   if (existsSync(join(fromDir, 'keys.sqlite'))) {
     const keys = new Database(join(fromDir, 'keys.sqlite'));
     try {
@@ -151,7 +180,11 @@ export function copyLedger(fromDir: string, toDir: string): void {
 const ROOT = join(__dirname, '..', '..');
 
 /** Runs the real CLI (its TypeScript sources) on a data directory. */
-export function cli(dataDir: string, args: string[], env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
+export function cli(
+  dataDir: string,
+  args: string[],
+  env: Record<string, string> = {},
+): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, ['-r', join(ROOT, 'test/support/ts-register.js'), join(ROOT, 'apps/cli/src/main.ts'), ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, DATA_DIR: dataDir, NODE_ENV: 'test', ...env },

@@ -116,8 +116,13 @@ export function generateTimeline(seed: number, options: TimelineOptions = {}): G
     }
   };
   const streamOf = (event: DomainEvent): string => {
-    if (event.type === 'ClaimSubmitted' || event.type === 'ClaimSettled' || event.type === 'ClaimRejected') return `claim-${(event.data as { claimId: string }).claimId}`;
-    if (['FundingAllocated', 'FundingRevised', 'FundsDisbursed', 'FundsReleased', 'DoubleFundingRefused', 'FundsRefunded'].includes(event.type)) {
+    if (event.type === 'ClaimSubmitted' || event.type === 'ClaimSettled' || event.type === 'ClaimRejected')
+      return `claim-${(event.data as { claimId: string }).claimId}`;
+    if (
+      ['FundingAllocated', 'FundingRevised', 'FundsDisbursed', 'FundsReleased', 'DoubleFundingRefused', 'FundsRefunded'].includes(
+        event.type,
+      )
+    ) {
       return `allocation-${(event.data as { allocationId: string }).allocationId}`;
     }
     return `worker-${WORKER_ID}`;
@@ -129,7 +134,17 @@ export function generateTimeline(seed: number, options: TimelineOptions = {}): G
       allocations.set(id, []);
       append(
         fundingDecider.decide(
-          { type: 'AllocateFunding', allocationId: id, regionCode: '53', fundingSource: 'APBD_PROVINSI', fiscalYear: year, amount: 1_000_000_000_000, programName: `NTT ${year}`, legalBasis: `Pergub NTT ${year}`, allocatedOn: `${year}-01-01` },
+          {
+            type: 'AllocateFunding',
+            allocationId: id,
+            regionCode: '53',
+            fundingSource: 'APBD_PROVINSI',
+            fiscalYear: year,
+            amount: 1_000_000_000_000,
+            programName: `NTT ${year}`,
+            legalBasis: `Pergub NTT ${year}`,
+            allocatedOn: `${year}-01-01`,
+          },
           { exists: false },
         ),
       );
@@ -185,7 +200,14 @@ export function generateTimeline(seed: number, options: TimelineOptions = {}): G
     const current = today.slice(0, 7);
     const r = random();
     // Mostly the current or the previous month; sometimes older arrears or a month ahead.
-    const period = r < 0.45 ? current : r < 0.75 ? addMonthsToPeriod(current, -1) : r < 0.92 ? addMonthsToPeriod(current, -int(2, 6)) : addMonthsToPeriod(current, 1);
+    const period =
+      r < 0.45
+        ? current
+        : r < 0.75
+          ? addMonthsToPeriod(current, -1)
+          : r < 0.92
+            ? addMonthsToPeriod(current, -int(2, 6))
+            : addMonthsToPeriod(current, 1);
     const year = chance(0.85) ? Number(today.slice(0, 4)) : Number(period.slice(0, 4));
     if (year < 2019) return;
     const allocationId = allocationOf(year);
@@ -201,10 +223,21 @@ export function generateTimeline(seed: number, options: TimelineOptions = {}): G
   };
   const exit = () => {
     const exitedOn = addDays(today, -(chance(0.5) ? 0 : int(1, 150)));
-    attempt(`exit on ${exitedOn}`, workerDecider, [...payers(), ...workerEvents], { type: 'ExitWorker', workerId: WORKER_ID, reason: pick(EXIT_REASONS), effectiveDate: exitedOn, today });
+    attempt(`exit on ${exitedOn}`, workerDecider, [...payers(), ...workerEvents], {
+      type: 'ExitWorker',
+      workerId: WORKER_ID,
+      reason: pick(EXIT_REASONS),
+      effectiveDate: exitedOn,
+      today,
+    });
   };
   const reactivate = () => {
-    attempt('reactivate', workerDecider, [...payers(), ...workerEvents], { type: 'ReactivateWorker', workerId: WORKER_ID, effectiveDate: today, today });
+    attempt('reactivate', workerDecider, [...payers(), ...workerEvents], {
+      type: 'ReactivateWorker',
+      workerId: WORKER_ID,
+      effectiveDate: today,
+      today,
+    });
   };
   const claim = () => {
     const claimId = `c${++claimCount}`;
@@ -230,7 +263,14 @@ export function generateTimeline(seed: number, options: TimelineOptions = {}): G
       attempt(`reject ${claimId}`, claimsDecider, given, { type: 'RejectClaim', claimId, reason: 'r', rejectedOn: settledOn, today });
       return;
     }
-    attempt(`settle ${kind} ${claimId}`, claimsDecider, given, { type: 'SettleClaim', claimId, settledOn, benefits: benefitsFor(kind, incidentDate), paymentReference: `p-${claimId}`, today });
+    attempt(`settle ${kind} ${claimId}`, claimsDecider, given, {
+      type: 'SettleClaim',
+      claimId,
+      settledOn,
+      benefits: benefitsFor(kind, incidentDate),
+      paymentReference: `p-${claimId}`,
+      today,
+    });
   };
 
   for (let i = 0; i < maxSteps && today <= TIMELINE_END; i++) {
@@ -242,7 +282,8 @@ export function generateTimeline(seed: number, options: TimelineOptions = {}): G
       else if (r < 0.6) pay();
       else today = addDays(today, int(20, 200));
     } else if (r < 0.55) pay();
-    else if (r < 0.7) today = addDays(today, int(30, 130)); // skip months
+    else if (r < 0.7)
+      today = addDays(today, int(30, 130)); // skip months
     else if (r < 0.78) exit();
     else if (r < 0.86) reactivate();
     else if (r < 0.93) claim();

@@ -7,7 +7,13 @@ import { REFERENCE_DATA_ATTRIBUTION } from '@app/domain';
 import { AppModule } from './app.module';
 import { AppConfig } from './config';
 import helmet from 'helmet';
-import { answerClientErrorsAsProblems, rejectBadPercentEncoding, rejectHostileFields, StrictInputInterceptor, verifyJsonBody } from './http/hostile-input';
+import {
+  answerClientErrorsAsProblems,
+  rejectBadPercentEncoding,
+  rejectHostileFields,
+  StrictInputInterceptor,
+  verifyJsonBody,
+} from './http/hostile-input';
 import { bodyParserErrorHandler, requireJsonBody } from './http/problem.filter';
 import { createValidationPipe } from './http/validation';
 
@@ -34,7 +40,10 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   // no referrer; the rest of a CSP would break the OpenAPI UI and is left to the dashboard's own pages.
   app.use(
     helmet({
-      contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: helmet.contentSecurityPolicy.dangerouslyDisableDefaultSrc, frameAncestors: ["'none'"] } },
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: { defaultSrc: helmet.contentSecurityPolicy.dangerouslyDisableDefaultSrc, frameAncestors: ["'none'"] },
+      },
       frameguard: { action: 'deny' },
       crossOriginEmbedderPolicy: false,
       hsts: false,
@@ -50,7 +59,11 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   app.use(requireJsonBody);
   // The routes that take 100,000s of named workers (api.md) get a larger body; every other keeps the default.
   // A body parsed by the first parser is skipped by the second. Before JSON.parse: UTF-8 and nesting depth.
-  app.useBodyParser('json', { limit: LARGE_BODY_LIMIT, type: (req) => isLargeBodyRoute(req.url ?? '') && isJson(req), verify: verifyJsonBody });
+  app.useBodyParser('json', {
+    limit: LARGE_BODY_LIMIT,
+    type: (req) => isLargeBodyRoute(req.url ?? '') && isJson(req),
+    verify: verifyJsonBody,
+  });
   app.useBodyParser('json', { limit: config.bodyLimit, type: JSON_TYPES, verify: verifyJsonBody });
   app.use(rejectHostileFields);
   app.use(bodyParserErrorHandler);

@@ -13,7 +13,11 @@ async function main(): Promise<void> {
   console.log(`OpenAPI: ${url}/docs   health: ${url}/health`);
   // Only the embedded try-out makes up a secret and prints a token; production mode refuses to start without one (config.ts).
   if (config.jwtSecretGenerated && config.jwtSecret && !config.production) {
-    const token = mintToken(config.jwtSecret, { sub: 'admin', roles: ['admin', 'finance', 'operator', 'analyst', 'auditor', 'oversight'], regions: ['ID'] });
+    const token = mintToken(config.jwtSecret, {
+      sub: 'admin',
+      roles: ['admin', 'finance', 'operator', 'analyst', 'auditor', 'oversight'],
+      regions: ['ID'],
+    });
     console.log('JWT_SECRET was not set: a random one was made for this run. A token with every role for the whole country:');
     console.log(`  export TOKEN=${token}`);
     console.log(`  curl -H "Authorization: Bearer $TOKEN" ${url}/api/v1/funding/53?fiscalYear=2026`);

@@ -40,7 +40,15 @@ async function main(argv: string[]): Promise<void> {
   }
   switch (command) {
     case 'token': {
-      const { values } = parseArgs({ args: rest, options: { sub: { type: 'string' }, roles: { type: 'string' }, regions: { type: 'string' }, expires: { type: 'string', default: '12h' } } });
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          sub: { type: 'string' },
+          roles: { type: 'string' },
+          regions: { type: 'string' },
+          expires: { type: 'string', default: '12h' },
+        },
+      });
       const secret = process.env.JWT_SECRET;
       if (!secret) throw new Error('JWT_SECRET must be set to mint a token the API accepts');
       if (!values.sub || !values.roles || !values.regions) throw new Error(`token needs --sub, --roles and --regions\n\n${USAGE}`);
@@ -49,7 +57,8 @@ async function main(argv: string[]): Promise<void> {
       if (unknown.length) throw new Error(`unknown roles: ${unknown.join(', ')}`);
       const regions = values.regions.split(',').map((r) => r.trim());
       const unknownRegions = regions.filter((r) => !isKnownRegion(r));
-      if (unknownRegions.length) throw new Error(`unknown region codes: ${unknownRegions.join(', ')} (Kemendagri codes such as 53.03, or ID)`);
+      if (unknownRegions.length)
+        throw new Error(`unknown region codes: ${unknownRegions.join(', ')} (Kemendagri codes such as 53.03, or ID)`);
       console.log(mintToken(secret, { sub: values.sub, roles: roles as Role[], regions }, values.expires as '12h'));
       return;
     }
@@ -69,13 +78,18 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     case 'demo': {
-      const { values } = parseArgs({ args: rest, options: { scale: { type: 'string', default: '1' }, reset: { type: 'boolean', default: false } } });
+      const { values } = parseArgs({
+        args: rest,
+        options: { scale: { type: 'string', default: '1' }, reset: { type: 'boolean', default: false } },
+      });
       const scale = Number(values.scale);
       if (!(scale > 0 && scale <= 1)) throw new Error('--scale must be a number above 0 and at most 1');
       const config = loadLedgerConfig();
       const started = Date.now();
       const ok = await runDemo(config, { scale, reset: values.reset });
-      console.log(`\nDemo finished in ${Math.round((Date.now() - started) / 1000)} s; the ledger is in ${config.dataDir}: \`npm start\` to explore it.`);
+      console.log(
+        `\nDemo finished in ${Math.round((Date.now() - started) / 1000)} s; the ledger is in ${config.dataDir}: \`npm start\` to explore it.`,
+      );
       if (!ok) process.exitCode = 1;
       return;
     }
@@ -101,9 +115,13 @@ async function verifyWithProjections(rest: string[]): Promise<number> {
     const result = await checkProjections(events, () => reads.active(), LEDGER_PROJECTIONS);
     if (json) console.log(JSON.stringify(result, null, 2));
     else {
-      console.log(`projections: ${result.ok ? 'OK' : 'MISMATCH'}: generation ${result.generation}, ${result.eventsReplayed} events replayed in memory`);
+      console.log(
+        `projections: ${result.ok ? 'OK' : 'MISMATCH'}: generation ${result.generation}, ${result.eventsReplayed} events replayed in memory`,
+      );
       for (const p of result.projections) {
-        const state = p.notBuilt ? 'not built (no checkpoint of this version)' : `${p.documents} documents up to ${p.checkpoint}, ${p.differences} differ`;
+        const state = p.notBuilt
+          ? 'not built (no checkpoint of this version)'
+          : `${p.documents} documents up to ${p.checkpoint}, ${p.differences} differ`;
         console.log(`  ${p.projection} v${p.version}: ${state}`);
       }
       if (result.differences.length > 0) console.log('first differences:');

@@ -9,7 +9,9 @@ import { createLedgerContext, loadLedgerConfig, ProjectionService, SealerService
 async function main(): Promise<void> {
   const app = await createLedgerContext({ ...loadLedgerConfig(), runProjector: true });
   const projections = app.get(ProjectionService);
-  console.log(`projector: from checkpoint ${(await projections.checkpoint()) ?? 'start'}; sealing as ${app.get(SealerService).key.origin} (verifier key ${app.get(SealerService).key.verifierKey})`);
+  console.log(
+    `projector: from checkpoint ${(await projections.checkpoint()) ?? 'start'}; sealing as ${app.get(SealerService).key.origin} (verifier key ${app.get(SealerService).key.verifierKey})`,
+  );
   const report = setInterval(async () => {
     const lag = await projections.lag().catch(() => undefined);
     if (lag) console.log(JSON.stringify({ msg: 'projector lag', ...lag, error: projections.runner.error?.message }));

@@ -1,7 +1,11 @@
 import { AppendOutcome, AppendResult, StreamWrite, WriteNotAppliedError } from './event-store.port';
 
 /** Runs `fn` over the items with at most `limit` in flight; results keep the items' order. */
-export async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapWithConcurrency<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {
@@ -29,7 +33,10 @@ export async function appendLeadThenRest(
   try {
     first = await append(lead);
   } catch (error) {
-    return writes.map((w, i) => ({ ok: false, error: i === 0 ? (error as Error) : new WriteNotAppliedError(w.streamName, error as Error) }));
+    return writes.map((w, i) => ({
+      ok: false,
+      error: i === 0 ? (error as Error) : new WriteNotAppliedError(w.streamName, error as Error),
+    }));
   }
   const others = await mapWithConcurrency(rest, concurrency, async (w): Promise<AppendOutcome> => {
     try {

@@ -40,7 +40,10 @@ describe('EventStoreDB mapping', () => {
     const mapped = mapAppendError(err, 'allocation-1');
     expect(mapped).toBeInstanceOf(WrongExpectedRevisionError);
     expect(mapped).toMatchObject({ streamName: 'allocation-1', expected: 3, actual: 5 });
-    const noStream = mapAppendError(new WrongExpectedVersionError(undefined, { streamName: 's', expected: STREAM_EXISTS, current: NO_STREAM }), 's');
+    const noStream = mapAppendError(
+      new WrongExpectedVersionError(undefined, { streamName: 's', expected: STREAM_EXISTS, current: NO_STREAM }),
+      's',
+    );
     expect(noStream).toMatchObject({ expected: 'stream_exists', actual: 'no_stream' });
     const other = new Error('boom');
     expect(mapAppendError(other, 's')).toBe(other);
@@ -57,7 +60,12 @@ describe('EventStoreDB mapping', () => {
       metadata: { effectiveDate: '2025-07-07', hash: 'h', prevHash: 'p' },
     };
     const withPosition = fromEsdbEvent({ ...base, position: { commit: 100n, prepare: 90n } });
-    expect(withPosition).toMatchObject({ revision: 7, position: positionToString({ commit: 100n, prepare: 90n }), effectiveDate: '2025-07-07', recordedAt: '2025-07-07T01:00:00.000Z' });
+    expect(withPosition).toMatchObject({
+      revision: 7,
+      position: positionToString({ commit: 100n, prepare: 90n }),
+      effectiveDate: '2025-07-07',
+      recordedAt: '2025-07-07T01:00:00.000Z',
+    });
     expect(fromEsdbEvent(base, 55n).position).toBe(positionToString({ commit: 55n, prepare: 55n }));
     expect(() => fromEsdbEvent(base)).toThrow(/position/);
   });

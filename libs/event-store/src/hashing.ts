@@ -35,4 +35,3 @@ export function eventHash(prevHash: string, e: HashedFields): string {
       canonicalJson({ streamName: e.streamName, revision: e.revision, type: e.type, data: e.data, effectiveDate: e.effectiveDate }),
   );
 }
-

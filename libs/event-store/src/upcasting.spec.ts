@@ -23,8 +23,22 @@ describe('the upcasting seam', () => {
         'worker-1',
         [
           { id: 'e1', type: 'Paid', data: { period: '2025-07', amount: 16_800 }, effectiveDate: '2025-07-10', context, schemaVersion: 1 },
-          { id: 'e2', type: 'Paid', data: { period: '2025-08', amount: 16_800, dueOn: '2025-09-15' }, effectiveDate: '2025-08-10', context, schemaVersion: 2 },
-          { id: 'e3', type: 'Paid', data: { period: '2025-09', amountRupiah: 16_800, dueOn: '2025-10-15' }, effectiveDate: '2025-09-10', context, schemaVersion: 3 },
+          {
+            id: 'e2',
+            type: 'Paid',
+            data: { period: '2025-08', amount: 16_800, dueOn: '2025-09-15' },
+            effectiveDate: '2025-08-10',
+            context,
+            schemaVersion: 2,
+          },
+          {
+            id: 'e3',
+            type: 'Paid',
+            data: { period: '2025-09', amountRupiah: 16_800, dueOn: '2025-10-15' },
+            effectiveDate: '2025-09-10',
+            context,
+            schemaVersion: 3,
+          },
         ],
         'no_stream',
       );

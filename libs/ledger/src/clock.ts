@@ -8,7 +8,8 @@ const formats = new Map<string, Intl.DateTimeFormat>();
 
 function dayIn(zone: string, now: Date): string {
   let format = formats.get(zone);
-  if (!format) formats.set(zone, (format = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' })));
+  if (!format)
+    formats.set(zone, (format = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' })));
   return format.format(now);
 }
 

@@ -41,7 +41,17 @@ const COMMAND_HANDLERS = [
   EstimateWorkforceHandler,
   EraseWorkerHandler,
 ];
-const QUERY_HANDLERS = [GetFundingHandler, GetWorkerHandler, ListWorkersHandler, ListClaimsHandler, GetCoverageHandler, ListFindingsHandler, ShowWorkerHandler, FindWorkerByNikHandler, AccessLogHandler];
+const QUERY_HANDLERS = [
+  GetFundingHandler,
+  GetWorkerHandler,
+  ListWorkersHandler,
+  ListClaimsHandler,
+  GetCoverageHandler,
+  ListFindingsHandler,
+  ShowWorkerHandler,
+  FindWorkerByNikHandler,
+  AccessLogHandler,
+];
 
 /**
  * The application layer as one module: the stores chosen by configuration, the command seam, every
@@ -78,7 +88,20 @@ export class LedgerModule implements OnApplicationShutdown {
         ReportsService,
         ImportService,
       ],
-      exports: [LEDGER_CONFIG, EVENT_STORE, READ_STORE, CommandSeam, ProjectionService, CqrsModule, ...AUDIT_EXPORTS, ...PRIVACY_EXPORTS, JobService, RebuildService, ReportsService, ImportService],
+      exports: [
+        LEDGER_CONFIG,
+        EVENT_STORE,
+        READ_STORE,
+        CommandSeam,
+        ProjectionService,
+        CqrsModule,
+        ...AUDIT_EXPORTS,
+        ...PRIVACY_EXPORTS,
+        JobService,
+        RebuildService,
+        ReportsService,
+        ImportService,
+      ],
     };
   }
 

@@ -22,7 +22,13 @@ import { projectedUpTo, ProjectionRunner } from './runner';
 import { SqliteReadStore } from './sqlite-read-store';
 
 const context = { userId: 'u', role: 'operator', correlationId: 'c', causationId: 'c' };
-const ev = (type: string, data: Record<string, unknown>, effectiveDate = '2026-01-15'): NewEvent => ({ id: randomUUID(), type, data, effectiveDate, context });
+const ev = (type: string, data: Record<string, unknown>, effectiveDate = '2026-01-15'): NewEvent => ({
+  id: randomUUID(),
+  type,
+  data,
+  effectiveDate,
+  context,
+});
 const village = '53.03.01.2005';
 
 /** Per round: an allocation (3 events), a worker enrolled and paid (2), a claim (1); the workforce once. */
@@ -36,25 +42,67 @@ async function seed(store: SqliteEventStore, rounds: number, prefix = 'r') {
       [
         ev('FundingAllocated', { ...ref, amount: 3_000_000_000, programName: 'p', legalBasis: 'l', allocatedOn: '2026-01-02' }),
         ev('FundsDisbursed', { ...ref, batchId: `b${i}`, period: '2026-01', workerCount: 1, amount: 16_800, paidOn: '2026-01-15' }),
-        ev('FundingRevised', { ...ref, previousAmount: 3_000_000_000, amount: 3_100_000_000, reason: 'r', legalBasis: 'l', revisedOn: '2026-09-01' }),
+        ev('FundingRevised', {
+          ...ref,
+          previousAmount: 3_000_000_000,
+          amount: 3_100_000_000,
+          reason: 'r',
+          legalBasis: 'l',
+          revisedOn: '2026-09-01',
+        }),
       ],
       'no_stream',
     );
     await store.append(
       `worker-${workerId}`,
       [
-        ev('WorkerEnrolled', { workerId, regionCode: village, sex: 'F', occupation: 'NELAYAN', allocationId, enrolledOn: '2026-01-05', personal: { nik: '5303014701850002', fullName: 'x', birthDate: '1985-01-07' } }),
-        ev('ContributionPaid', { workerId, period: '2026-01', amount: 16_800, jkk: 10_000, jkm: 6_800, allocationId, fundingSource: 'APBD_KABUPATEN_KOTA', batchId: `b${i}`, paidOn: '2026-01-15', regionCode: village, sex: 'F', occupation: 'NELAYAN' }),
+        ev('WorkerEnrolled', {
+          workerId,
+          regionCode: village,
+          sex: 'F',
+          occupation: 'NELAYAN',
+          allocationId,
+          enrolledOn: '2026-01-05',
+          personal: { nik: '5303014701850002', fullName: 'x', birthDate: '1985-01-07' },
+        }),
+        ev('ContributionPaid', {
+          workerId,
+          period: '2026-01',
+          amount: 16_800,
+          jkk: 10_000,
+          jkm: 6_800,
+          allocationId,
+          fundingSource: 'APBD_KABUPATEN_KOTA',
+          batchId: `b${i}`,
+          paidOn: '2026-01-15',
+          regionCode: village,
+          sex: 'F',
+          occupation: 'NELAYAN',
+        }),
       ],
       'no_stream',
     );
     await store.append(
       `claim-${prefix}c${i}`,
-      [ev('ClaimSubmitted', { claimId: `${prefix}c${i}`, workerId, type: 'JKM', regionCode: village, incidentDate: '2026-02-01', submittedOn: '2026-02-03', personal: { description: 'd' } })],
+      [
+        ev('ClaimSubmitted', {
+          claimId: `${prefix}c${i}`,
+          workerId,
+          type: 'JKM',
+          regionCode: village,
+          incidentDate: '2026-02-01',
+          submittedOn: '2026-02-03',
+          personal: { description: 'd' },
+        }),
+      ],
       'no_stream',
     );
   }
-  await store.append(`workforce-53-${prefix}`, [ev('WorkforceEstimated', { regionCode: '53', year: 2026, informalWorkers: 1000 + rounds, source: 'BPS' })], 'no_stream');
+  await store.append(
+    `workforce-53-${prefix}`,
+    [ev('WorkforceEstimated', { regionCode: '53', year: 2026, informalWorkers: 1000 + rounds, source: 'BPS' })],
+    'no_stream',
+  );
 }
 
 async function dump(models: ReadModels, collections: readonly string[] = Object.keys(READ_MODEL_SCHEMA)) {
@@ -114,7 +162,9 @@ describe('independent projections', () => {
     const others = [workersProjection, coverageProjection, claimsProjection].map((p) => spied(p));
     const otherCollections = ownCollections(others.map((o) => o.projection));
     const othersBefore = await dump(models, otherCollections);
-    const runner = new ProjectionRunner(events, () => reads.active(), [funding.projection, ...others.map((o) => o.projection)], { batchSize: 5 });
+    const runner = new ProjectionRunner(events, () => reads.active(), [funding.projection, ...others.map((o) => o.projection)], {
+      batchSize: 5,
+    });
 
     await runner.runBatch();
     // Mid-rebuild: funding cleared and part-way; the others untouched, answering as before.
@@ -127,7 +177,12 @@ describe('independent projections', () => {
     expect(await runner.checkpoint()).toBe(rebuilding!.checkpoint);
     expect(await runner.status()).toEqual([
       { name: 'funding', version: bumped, stored: rebuilding, rebuilding: false },
-      ...others.map((o) => ({ name: o.projection.name, version: o.projection.version, stored: before[o.projection.name], rebuilding: false })),
+      ...others.map((o) => ({
+        name: o.projection.name,
+        version: o.projection.version,
+        stored: before[o.projection.name],
+        rebuilding: false,
+      })),
     ]);
 
     await runner.catchUp();
@@ -137,7 +192,9 @@ describe('independent projections', () => {
       expect(await models.projectionState(o.projection.name)).toEqual(before[o.projection.name]);
     }
     expect(funding.apply).toHaveBeenCalledTimes(4 * 3);
-    expect(await dump(models, fundingProjection.collections)).toEqual(await dump(await freshReplay([fundingProjection]), fundingProjection.collections));
+    expect(await dump(models, fundingProjection.collections)).toEqual(
+      await dump(await freshReplay([fundingProjection]), fundingProjection.collections),
+    );
     expect(await dump(models, otherCollections)).toEqual(othersBefore);
     expect(await runner.checkpoint()).toBe(head);
   });
@@ -153,7 +210,9 @@ describe('independent projections', () => {
 
     const olds = existing.map((p) => spied(p));
     const claims = spied(claimsProjection);
-    const runner = new ProjectionRunner(events, () => reads.active(), [...olds.map((o) => o.projection), claims.projection], { batchSize: 4 });
+    const runner = new ProjectionRunner(events, () => reads.active(), [...olds.map((o) => o.projection), claims.projection], {
+      batchSize: 4,
+    });
     expect(await runner.checkpoint()).toBeUndefined();
     await runner.runBatch();
     // Both advanced in that one call: the others over the late events, claims from the start.
@@ -185,7 +244,9 @@ describe('independent projections', () => {
     await runner.runBatch();
     const models = await reads.active();
     const all = await states(models);
-    const least = Object.values(all).map((s) => s!.checkpoint).sort()[0];
+    const least = Object.values(all)
+      .map((s) => s!.checkpoint)
+      .sort()[0];
     expect(least).toBe(all.claims!.checkpoint);
     expect(least < head!).toBe(true);
     expect(all.funding!.checkpoint).toBe(head);
@@ -200,7 +261,9 @@ describe('independent projections', () => {
     expect(await runner.checkpoint()).toBe(head);
     expect(await runner.lag()).toEqual({ checkpoint: head, head, caughtUp: true, lagSeconds: 0 });
     // A projection whose code is at another version than its documents has projected nothing yet.
-    expect(await projectedUpTo(models, [fundingProjection, { ...claimsProjection, version: claimsProjection.version + 1 }])).toBeUndefined();
+    expect(
+      await projectedUpTo(models, [fundingProjection, { ...claimsProjection, version: claimsProjection.version + 1 }]),
+    ).toBeUndefined();
   });
 
   it('reads each batch once for the projections at the same checkpoint; a laggard reads its own range up to theirs, then joins them', async () => {
@@ -224,7 +287,10 @@ describe('independent projections', () => {
     expect(await runner.runBatch()).toBe(12 + 3);
     expect(await models.checkpoint('claims')).toBe(positions[21]);
     expect(await runner.runBatch()).toBe(3);
-    expect(await states(models, [fundingProjection, claimsProjection])).toEqual({ funding: { checkpoint: positions[24], version: fundingProjection.version }, claims: { checkpoint: positions[24], version: claimsProjection.version } });
+    expect(await states(models, [fundingProjection, claimsProjection])).toEqual({
+      funding: { checkpoint: positions[24], version: fundingProjection.version },
+      claims: { checkpoint: positions[24], version: claimsProjection.version },
+    });
     // Joined: one read per batch for both.
     await seed(events, 1, 'late');
     readAll.mockClear();
@@ -244,7 +310,8 @@ describe('independent projections', () => {
     await new ProjectionRunner(events, async () => replay, LEDGER_PROJECTIONS).catchUp();
     const head = (await events.headPosition())!;
     const documents: DocChange[] = [];
-    for (const [collection, docs] of Object.entries(await dump(replay))) for (const doc of docs as Array<{ id: string }>) documents.push({ collection, id: doc.id, doc });
+    for (const [collection, docs] of Object.entries(await dump(replay)))
+      for (const doc of docs as Array<{ id: string }>) documents.push({ collection, id: doc.id, doc });
     const models = await reads.active();
     await models.commit(LEDGER_CHECKPOINT, documents, head);
     const legacy = await dump(models);
@@ -253,7 +320,9 @@ describe('independent projections', () => {
     const versions = Object.fromEntries(LEDGER_PROJECTIONS.map((p) => [p.name, p.version]));
     const runner = ledgerRunner(events, () => reads.active(), { batchSize: 4, adopt: { checkpoint: LEDGER_CHECKPOINT, versions } });
     expect(await runner.runBatch()).toBe(0);
-    expect(await states(models)).toEqual(Object.fromEntries(LEDGER_PROJECTIONS.map((p) => [p.name, { checkpoint: head, version: p.version }])));
+    expect(await states(models)).toEqual(
+      Object.fromEntries(LEDGER_PROJECTIONS.map((p) => [p.name, { checkpoint: head, version: p.version }])),
+    );
     expect(await models.checkpoint(LEDGER_CHECKPOINT)).toBeUndefined();
     expect(await dump(models)).toEqual(legacy);
 
@@ -264,7 +333,12 @@ describe('independent projections', () => {
     // A projection that was not under the shared checkpoint (here: claims) is rebuilt, the others adopt it.
     const other = await reads.createGeneration();
     await other.commit(LEDGER_CHECKPOINT, [...documents, { collection: 'claims', id: 'stale', doc: { id: 'stale' } }], head);
-    const adopting = new ProjectionRunner(events, async () => other, LEDGER_PROJECTIONS, { adopt: { checkpoint: LEDGER_CHECKPOINT, versions: { funding: fundingProjection.version, workers: workersProjection.version, coverage: coverageProjection.version } } });
+    const adopting = new ProjectionRunner(events, async () => other, LEDGER_PROJECTIONS, {
+      adopt: {
+        checkpoint: LEDGER_CHECKPOINT,
+        versions: { funding: fundingProjection.version, workers: workersProjection.version, coverage: coverageProjection.version },
+      },
+    });
     await adopting.runBatch();
     expect(await other.get('claims', 'stale')).toBeUndefined();
     await adopting.catchUp();
@@ -277,7 +351,10 @@ describe('independent projections', () => {
     await live.catchUp();
     const expected = await dump(await reads.active());
     const progress: Array<string | undefined> = [];
-    const result = await rebuildReadModels(events, reads, LEDGER_PROJECTIONS, { batchSize: 5, onProgress: (p) => progress.push(p.checkpoint) });
+    const result = await rebuildReadModels(events, reads, LEDGER_PROJECTIONS, {
+      batchSize: 5,
+      onProgress: (p) => progress.push(p.checkpoint),
+    });
     const head = await events.headPosition();
     expect(result).toMatchObject({ eventsProjected: 2 * 6 + 1, checkpoint: head });
     expect(progress.length).toBe(3);
@@ -301,7 +378,9 @@ describe('independent projections', () => {
       apply: (e) => [{ collection: 'allocations', id: e.data.allocationId, doc: null }],
     });
     expect(() => new ProjectionRunner(events, () => reads.active(), [claimsProjection, thief], {})).toThrow(/claims is owned by both/);
-    expect(() => new ProjectionRunner(events, () => reads.active(), [claimsProjection, { ...claimsProjection, collections: ['workforce'] }], {})).toThrow(/two projections/);
+    expect(
+      () => new ProjectionRunner(events, () => reads.active(), [claimsProjection, { ...claimsProjection, collections: ['workforce'] }], {}),
+    ).toThrow(/two projections/);
     await expect(new ProjectionRunner(events, () => reads.active(), [thief], {}).runBatch()).rejects.toThrow(/does not own/);
     expect(await (await reads.active()).checkpoint('thief')).toBeUndefined();
   });

@@ -3,11 +3,13 @@ import { toMongoFilter, toMongoSort } from './mongo-filter';
 
 describe('MongoDB mapping', () => {
   it('turns port filters into explicit operators on scalars only', () => {
-    expect(toMongoFilter({ regionCode: '53.03', status: { in: ['ACTIVE', 'LAPSED'] }, period: { gte: '2025-07', lt: '2026-01' } })).toEqual({
-      regionCode: { $eq: '53.03' },
-      status: { $in: ['ACTIVE', 'LAPSED'] },
-      period: { $gte: '2025-07', $lt: '2026-01' },
-    });
+    expect(toMongoFilter({ regionCode: '53.03', status: { in: ['ACTIVE', 'LAPSED'] }, period: { gte: '2025-07', lt: '2026-01' } })).toEqual(
+      {
+        regionCode: { $eq: '53.03' },
+        status: { $in: ['ACTIVE', 'LAPSED'] },
+        period: { $gte: '2025-07', $lt: '2026-01' },
+      },
+    );
     expect(() => toMongoFilter({ regionCode: { in: [{ $ne: null }] } } as never)).toThrow();
     expect(() => toMongoFilter({ $where: 'sleep(1000)' } as never)).toThrow();
   });
@@ -22,7 +24,9 @@ describe('MongoDB mapping', () => {
       { collection: 'funding', id: '53.03:2025', doc: null },
     ]);
     expect(ops.get('funding')).toEqual([
-      { replaceOne: { filter: { _id: '53:2025' }, replacement: { _id: '53:2025', id: '53:2025', allocated: 10_800_000_000 }, upsert: true } },
+      {
+        replaceOne: { filter: { _id: '53:2025' }, replacement: { _id: '53:2025', id: '53:2025', allocated: 10_800_000_000 }, upsert: true },
+      },
       { deleteOne: { filter: { _id: '53.03:2025' } } },
     ]);
   });

@@ -7,7 +7,9 @@ export type LedgerEvent = FundingEvent | WorkerEvent | ClaimEvent | WorkforceEst
 export type LedgerEventType = LedgerEvent['type'];
 
 /** A domain event as the ledger recorded it: the store's envelope with the event's own type and data. */
-export type Recorded<E extends DomainEvent> = E extends DomainEvent ? Omit<RecordedEvent, 'type' | 'data'> & { type: E['type']; data: E['data'] } : never;
+export type Recorded<E extends DomainEvent> = E extends DomainEvent
+  ? Omit<RecordedEvent, 'type' | 'data'> & { type: E['type']; data: E['data'] }
+  : never;
 
 /** Each ledger event type's recorded event. */
 export type RecordedLedgerEvents = { [E in LedgerEvent as E['type']]: Recorded<E> };
@@ -60,10 +62,15 @@ export function defineProjection<const T extends LedgerEventType>(definition: {
   keys(event: RecordedOf<T>): DocKey[];
   apply(event: RecordedOf<T>, docs: DocReader): DocChange[];
 }): Projection<T> {
-  if (!Number.isInteger(definition.version) || definition.version < 1) throw new Error(`projection ${definition.name}: version must be a positive integer`);
+  if (!Number.isInteger(definition.version) || definition.version < 1)
+    throw new Error(`projection ${definition.name}: version must be a positive integer`);
   if (definition.handles.length === 0) throw new Error(`projection ${definition.name} handles no event`);
   if (definition.collections.length === 0) throw new Error(`projection ${definition.name} owns no collection`);
-  return Object.freeze({ ...definition, handles: Object.freeze([...definition.handles]), collections: Object.freeze([...definition.collections]) });
+  return Object.freeze({
+    ...definition,
+    handles: Object.freeze([...definition.handles]),
+    collections: Object.freeze([...definition.collections]),
+  });
 }
 
 /** What the runner and the batch know of a projection beyond its definition: sets to test against. */
@@ -83,7 +90,10 @@ function compile(projection: Projection): Compiled {
  * Whether the projection handles the event. The one place a stored event becomes a domain event: an
  * event whose type a projection handles is that domain event (the ledger stores what the deciders made).
  */
-export function handles<T extends LedgerEventType>(projection: Projection<T>, event: RecordedEvent): event is RecordedEvent & RecordedOf<T> {
+export function handles<T extends LedgerEventType>(
+  projection: Projection<T>,
+  event: RecordedEvent,
+): event is RecordedEvent & RecordedOf<T> {
   return compile(projection).handles.has(event.type);
 }
 
@@ -96,7 +106,8 @@ export function keysFor(projection: Projection, event: RecordedEvent): DocKey[] 
 }
 
 function assertOwned(projection: Projection, collection: string): void {
-  if (!compile(projection).collections.has(collection)) throw new Error(`projection ${projection.name} touched collection ${collection}, which it does not own`);
+  if (!compile(projection).collections.has(collection))
+    throw new Error(`projection ${projection.name} touched collection ${collection}, which it does not own`);
 }
 
 /** Names unique, collections owned by one projection each: what lets them be rebuilt alone. */

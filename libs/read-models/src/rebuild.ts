@@ -21,7 +21,12 @@ export interface RebuildOptions {
  * and continues from that generation's own checkpoints, and a batch it commits into the generation
  * just replaced lands in tables that are kept until the next swap.
  */
-export async function rebuildReadModels(events: EventStore, readStore: ReadStore, projections: readonly Projection[], options?: RebuildOptions): Promise<RebuildProgress>;
+export async function rebuildReadModels(
+  events: EventStore,
+  readStore: ReadStore,
+  projections: readonly Projection[],
+  options?: RebuildOptions,
+): Promise<RebuildProgress>;
 /** @deprecated Projections keep their checkpoints under their own names: the name is ignored; leave it out. */
 export async function rebuildReadModels(
   events: EventStore,

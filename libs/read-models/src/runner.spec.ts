@@ -11,8 +11,19 @@ import { ProjectionRunner } from './runner';
 import { SqliteReadStore } from './sqlite-read-store';
 
 const context = { userId: 'u', role: 'finance', correlationId: 'c', causationId: 'c' };
-const ev = (type: string, data: Record<string, unknown>, effectiveDate = '2026-01-15'): NewEvent => ({ id: randomUUID(), type, data, effectiveDate, context });
-const ref = (allocationId: string, regionCode: string) => ({ allocationId, regionCode, fundingSource: 'APBD_KABUPATEN_KOTA', fiscalYear: 2026 });
+const ev = (type: string, data: Record<string, unknown>, effectiveDate = '2026-01-15'): NewEvent => ({
+  id: randomUUID(),
+  type,
+  data,
+  effectiveDate,
+  context,
+});
+const ref = (allocationId: string, regionCode: string) => ({
+  allocationId,
+  regionCode,
+  fundingSource: 'APBD_KABUPATEN_KOTA',
+  fiscalYear: 2026,
+});
 
 async function seedLedger(store: SqliteEventStore, allocations: number, prefix = 'a') {
   for (let i = 0; i < allocations; i++) {
@@ -22,8 +33,22 @@ async function seedLedger(store: SqliteEventStore, allocations: number, prefix =
       `allocation-${id}`,
       [
         ev('FundingAllocated', { ...ref(id, region), amount: 3_000_000_000, programName: 'p', legalBasis: 'l', allocatedOn: '2026-01-02' }),
-        ev('FundsDisbursed', { ...ref(id, region), batchId: `b${i}`, period: '2026-01', workerCount: 14_880, amount: 249_984_000, paidOn: '2026-01-15' }),
-        ev('FundingRevised', { ...ref(id, region), previousAmount: 3_000_000_000, amount: 3_100_000_000, reason: 'r', legalBasis: 'l', revisedOn: '2026-09-01' }),
+        ev('FundsDisbursed', {
+          ...ref(id, region),
+          batchId: `b${i}`,
+          period: '2026-01',
+          workerCount: 14_880,
+          amount: 249_984_000,
+          paidOn: '2026-01-15',
+        }),
+        ev('FundingRevised', {
+          ...ref(id, region),
+          previousAmount: 3_000_000_000,
+          amount: 3_100_000_000,
+          reason: 'r',
+          legalBasis: 'l',
+          revisedOn: '2026-09-01',
+        }),
       ],
       'no_stream',
     );
@@ -56,9 +81,18 @@ describe('projection runner', () => {
     const runner = new ProjectionRunner(events, () => reads.active(), LEDGER_PROJECTIONS, { name: 'ledger', batchSize: 5 });
     await runner.catchUp();
     const models = await reads.active();
-    expect(await models.get('fundingTotals', '53:2026')).toMatchObject({ allocated: 6_200_000_000, disbursed: 499_968_000, workerMonths: 29_760, allocationCount: 2 });
+    expect(await models.get('fundingTotals', '53:2026')).toMatchObject({
+      allocated: 6_200_000_000,
+      disbursed: 499_968_000,
+      workerMonths: 29_760,
+      allocationCount: 2,
+    });
     expect(await models.get('fundingTotals', 'ID:2026')).toMatchObject({ allocated: 12_400_000_000, allocationCount: 4 });
-    expect(await models.get('allocations', 'a1')).toMatchObject({ amount: 3_100_000_000, remaining: 3_100_000_000 - 249_984_000, revisions: [{ previousAmount: 3_000_000_000 }] });
+    expect(await models.get('allocations', 'a1')).toMatchObject({
+      amount: 3_100_000_000,
+      remaining: 3_100_000_000 - 249_984_000,
+      revisions: [{ previousAmount: 3_000_000_000 }],
+    });
     expect((await runner.lag()).caughtUp).toBe(true);
   });
 
@@ -79,7 +113,13 @@ describe('projection runner', () => {
         clear: models.clear.bind(models),
         commit: (name, changes, checkpoint, version) => {
           if (changes.length > 0) commits++;
-          if (commits === 2 && changes.length > 0) return models.commit(name, [...changes.slice(0, 2), { collection: 'crash', id: 'x', doc: { id: 'x' } }, ...changes.slice(2)], checkpoint, version);
+          if (commits === 2 && changes.length > 0)
+            return models.commit(
+              name,
+              [...changes.slice(0, 2), { collection: 'crash', id: 'x', doc: { id: 'x' } }, ...changes.slice(2)],
+              checkpoint,
+              version,
+            );
           return models.commit(name, changes, checkpoint, version);
         },
       };
@@ -119,7 +159,8 @@ describe('projection runner', () => {
 
     // The live runner carries on in the new generation, from that generation's own checkpoint.
     await seedLedger(events, 1, 'late');
-    for (let i = 0; i < 100 && (await after.get('fundingTotals', 'ID:2026'))?.allocationCount !== 4; i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 100 && (await after.get('fundingTotals', 'ID:2026'))?.allocationCount !== 4; i++)
+      await new Promise((r) => setTimeout(r, 20));
     await live.stop();
     expect(await after.get('fundingTotals', 'ID:2026')).toMatchObject({ allocationCount: 4 });
   });

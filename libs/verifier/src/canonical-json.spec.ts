@@ -31,8 +31,12 @@ describe('canonicalJson (RFC 8785 for ledger values)', () => {
   it('writes the RFC 8785 §3.2.4 example members that are ledger values', () => {
     // §3.2.4 input restricted to strings, integers, booleans, null and arrays (its numbers other than
     // integers are not ledger values).
-    const input = JSON.parse('{"literals": [null, true, false], "string": "\\u20ac$\\u000F\\u000aA\'\\u0042\\u0022\\u005c\\\\\\"\\/", "numbers": [333333333, 4.0, 0, -0, 1e3]}');
-    expect(canonicalJson(input)).toBe('{"literals":[null,true,false],"numbers":[333333333,4,0,0,1000],"string":"€$\\u000f\\nA\'B\\"\\\\\\\\\\"/"}');
+    const input = JSON.parse(
+      '{"literals": [null, true, false], "string": "\\u20ac$\\u000F\\u000aA\'\\u0042\\u0022\\u005c\\\\\\"\\/", "numbers": [333333333, 4.0, 0, -0, 1e3]}',
+    );
+    expect(canonicalJson(input)).toBe(
+      '{"literals":[null,true,false],"numbers":[333333333,4,0,0,1000],"string":"€$\\u000f\\nA\'B\\"\\\\\\\\\\"/"}',
+    );
   });
 
   it('writes integers in plain decimal and nests without whitespace', () => {

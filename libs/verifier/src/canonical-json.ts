@@ -103,7 +103,10 @@ export function canonicalJsonBytes(value: unknown, options: CanonicalJsonOptions
 
 function where(path: (string | number)[]): string {
   if (path.length === 0) return 'the top level';
-  return path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').replace(/^\./, '');
+  return path
+    .map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`))
+    .join('')
+    .replace(/^\./, '');
 }
 
 function writeString(s: string, options: CanonicalJsonOptions, path: (string | number)[]): string {

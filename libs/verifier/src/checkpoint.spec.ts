@@ -16,13 +16,23 @@ describe('checkpoint (C2SP tlog-checkpoint)', () => {
   it('formats origin, decimal size and base64 root, each ending in a newline', () => {
     const rootHash = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
     expect(formatCheckpoint({ origin: 'o', treeSize: 0, rootHash })).toBe('o\n0\n47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\n');
-    expect(formatCheckpoint({ origin: 'o', treeSize: 5, rootHash, extensions: ['x y'] })).toBe('o\n5\n47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\nx y\n');
+    expect(formatCheckpoint({ origin: 'o', treeSize: 5, rootHash, extensions: ['x y'] })).toBe(
+      'o\n5\n47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\nx y\n',
+    );
     expect(parseCheckpoint('o\n5\n47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\nx y\n').extensions).toEqual(['x y']);
   });
 
   it('refuses malformed checkpoints', () => {
     const root = '47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=';
-    for (const bad of [`o\n5\n${root}`, `o\n05\n${root}\n`, `o\n-1\n${root}\n`, `\n5\n${root}\n`, `o\n5\n${root.slice(4)}\n`, `o\n5\n`, `o\n5\n${root}\n\n`]) {
+    for (const bad of [
+      `o\n5\n${root}`,
+      `o\n05\n${root}\n`,
+      `o\n-1\n${root}\n`,
+      `\n5\n${root}\n`,
+      `o\n5\n${root.slice(4)}\n`,
+      `o\n5\n`,
+      `o\n5\n${root}\n\n`,
+    ]) {
       expect(() => parseCheckpoint(bad)).toThrow(/checkpoint/);
     }
     expect(() => formatCheckpoint({ origin: 'o', treeSize: 1.5, rootHash: '00'.repeat(32) })).toThrow(/tree size/);

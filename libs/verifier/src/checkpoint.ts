@@ -23,10 +23,12 @@ export interface Checkpoint {
 /** The checkpoint's note text (what gets signed). */
 export function formatCheckpoint(cp: Checkpoint): string {
   if (cp.origin.length === 0 || cp.origin.includes('\n')) throw new Error('checkpoint: origin must be one non-empty line');
-  if (!Number.isSafeInteger(cp.treeSize) || cp.treeSize < 0) throw new Error(`checkpoint: tree size must be a non-negative integer, got ${cp.treeSize}`);
+  if (!Number.isSafeInteger(cp.treeSize) || cp.treeSize < 0)
+    throw new Error(`checkpoint: tree size must be a non-negative integer, got ${cp.treeSize}`);
   if (!/^[0-9a-f]{64}$/.test(cp.rootHash)) throw new Error('checkpoint: root hash must be 64 lowercase hex digits');
   const ext = cp.extensions ?? [];
-  for (const line of ext) if (line.length === 0 || line.includes('\n')) throw new Error('checkpoint: extension lines must be single non-empty lines');
+  for (const line of ext)
+    if (line.length === 0 || line.includes('\n')) throw new Error('checkpoint: extension lines must be single non-empty lines');
   return [cp.origin, String(cp.treeSize), Buffer.from(cp.rootHash, 'hex').toString('base64'), ...ext].join('\n') + '\n';
 }
 
@@ -37,7 +39,8 @@ export function parseCheckpoint(text: string): Checkpoint {
   if (lines.length < 3) throw new Error('checkpoint: needs origin, tree size and root hash lines');
   const [origin, size, root, ...extensions] = lines;
   if (origin.length === 0) throw new Error('checkpoint: empty origin');
-  if (!/^(0|[1-9][0-9]*)$/.test(size) || !Number.isSafeInteger(Number(size))) throw new Error(`checkpoint: bad tree size line ${JSON.stringify(size)}`);
+  if (!/^(0|[1-9][0-9]*)$/.test(size) || !Number.isSafeInteger(Number(size)))
+    throw new Error(`checkpoint: bad tree size line ${JSON.stringify(size)}`);
   const rootBytes = decodeBase64Strict(root);
   if (!rootBytes || rootBytes.length !== 32) throw new Error('checkpoint: the root hash line must be base64 of 32 bytes');
   if (extensions.some((l) => l.length === 0)) throw new Error('checkpoint: empty extension line');

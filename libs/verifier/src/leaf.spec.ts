@@ -36,7 +36,11 @@ describe('chainHash', () => {
     const e = { streamName: 's', revision: 3, type: 'T', data: { b: 1, a: [true] }, effectiveDate: '2026-01-01' };
     const text = '{"data":{"a":[true],"b":1},"effectiveDate":"2026-01-01","revision":3,"streamName":"s","type":"T"}';
     const prev = 'ab'.repeat(32);
-    expect(chainHash(prev, e)).toBe(createHash('sha256').update(prev + text).digest('hex'));
+    expect(chainHash(prev, e)).toBe(
+      createHash('sha256')
+        .update(prev + text)
+        .digest('hex'),
+    );
   });
 
   it('writes the same text as canonicalJson of the whole object, for odd values too', () => {
@@ -47,7 +51,11 @@ describe('chainHash', () => {
     ];
     for (const e of cases) {
       const text = canonicalJson(e, { allowFractions: true, allowLoneSurrogates: true });
-      expect(chainHash(GENESIS_HASH, e)).toBe(createHash('sha256').update(GENESIS_HASH + text).digest('hex'));
+      expect(chainHash(GENESIS_HASH, e)).toBe(
+        createHash('sha256')
+          .update(GENESIS_HASH + text)
+          .digest('hex'),
+      );
     }
   });
 });

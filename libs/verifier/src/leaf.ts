@@ -38,8 +38,20 @@ export interface ChainedFields {
 export function chainHash(prevHash: string, e: ChainedFields): string {
   // canonicalJson({ streamName, revision, type, data, effectiveDate }) written out with the keys in
   // their sorted order (data, effectiveDate, revision, streamName, type); the tests check it is the same.
-  if (e.data === undefined || typeof e.streamName !== 'string' || typeof e.type !== 'string' || typeof e.effectiveDate !== 'string' || !Number.isSafeInteger(e.revision)) {
-    return sha256Hex(prevHash + canonicalJson({ streamName: e.streamName, revision: e.revision, type: e.type, data: e.data, effectiveDate: e.effectiveDate }, CHAIN_OPTIONS));
+  if (
+    e.data === undefined ||
+    typeof e.streamName !== 'string' ||
+    typeof e.type !== 'string' ||
+    typeof e.effectiveDate !== 'string' ||
+    !Number.isSafeInteger(e.revision)
+  ) {
+    return sha256Hex(
+      prevHash +
+        canonicalJson(
+          { streamName: e.streamName, revision: e.revision, type: e.type, data: e.data, effectiveDate: e.effectiveDate },
+          CHAIN_OPTIONS,
+        ),
+    );
   }
   const body =
     `{"data":${canonicalJson(e.data, CHAIN_OPTIONS)},"effectiveDate":${JSON.stringify(e.effectiveDate)},` +
@@ -78,7 +90,8 @@ function str(name: string, v: unknown): string {
  * exactly canonicalJson(leafObject) (the tests check that) without building and sorting an object.
  */
 export function leafJson(e: LeafFields): string {
-  if (!Number.isSafeInteger(e.revision) || e.revision < 0) throw new TypeError(`leaf: revision must be a non-negative integer, got ${e.revision}`);
+  if (!Number.isSafeInteger(e.revision) || e.revision < 0)
+    throw new TypeError(`leaf: revision must be a non-negative integer, got ${e.revision}`);
   if (e.actor === null || typeof e.actor !== 'object') throw new TypeError('leaf: actor must be an object { userId, role }');
   return (
     `{"actor":{"role":${str('actor.role', e.actor.role)},"userId":${str('actor.userId', e.actor.userId)}},` +

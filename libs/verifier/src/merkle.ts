@@ -285,13 +285,7 @@ const isOdd = (x: number): boolean => x % 2 === 1;
 const half = (x: number): number => Math.floor(x / 2);
 
 /** RFC 9162 §2.1.3.2: does `path` prove leaf `leafHash` at `index` in the tree of `size` with `root`? */
-export function verifyInclusion(
-  leafHash: Uint8Array,
-  index: number,
-  size: number,
-  path: readonly Uint8Array[],
-  root: Uint8Array,
-): boolean {
+export function verifyInclusion(leafHash: Uint8Array, index: number, size: number, path: readonly Uint8Array[], root: Uint8Array): boolean {
   if (!Number.isSafeInteger(index) || !Number.isSafeInteger(size) || index < 0) return false;
   // 1. leaf_index must be < tree_size.
   if (index >= size) return false;
@@ -331,13 +325,7 @@ export function verifyInclusion(
  * empty and the roots are equal; m = 0 holds iff the path is empty and rootM is the empty tree's
  * hash (the empty tree is a prefix of every tree); m > n never holds.
  */
-export function verifyConsistency(
-  m: number,
-  n: number,
-  rootM: Uint8Array,
-  rootN: Uint8Array,
-  path: readonly Uint8Array[],
-): boolean {
+export function verifyConsistency(m: number, n: number, rootM: Uint8Array, rootN: Uint8Array, path: readonly Uint8Array[]): boolean {
   if (!Number.isSafeInteger(m) || !Number.isSafeInteger(n) || m < 0 || m > n) return false;
   if (m === 0) return path.length === 0 && equalHash(rootM, EMPTY_TREE_HASH);
   if (m === n) return path.length === 0 && equalHash(rootM, rootN);

@@ -37,7 +37,10 @@ describe('signed note (C2SP) with the Go sumdb/note vectors', () => {
     const both = PETER_TEXT + '\n' + PETER_SIG + ENOCH_SIG;
     expect(openNote(both, PETER_VKEY).ok).toBe(true);
     expect(openNote(both, ENOCH_VKEY).ok).toBe(true);
-    expect(openNote(PETER_TEXT + '\n' + PETER_SIG, ENOCH_VKEY)).toMatchObject({ ok: false, reason: 'no signature by key EnochRoot+af0cfe78' });
+    expect(openNote(PETER_TEXT + '\n' + PETER_SIG, ENOCH_VKEY)).toMatchObject({
+      ok: false,
+      reason: 'no signature by key EnochRoot+af0cfe78',
+    });
   });
 
   it('rejects Go’s invalid and malformed examples', () => {
@@ -58,7 +61,9 @@ describe('signed note (C2SP) with the Go sumdb/note vectors', () => {
 
   it('accepts only well-formed keys whose id matches', () => {
     expect(() => parseVerifierKey('PeterNeumann+c74f20a4+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW')).toThrow(/key id does not match/);
-    expect(() => parseVerifierKey('PeterNeumann+cc469956+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TWBADKEY==')).toThrow(/0x01 followed by 32 bytes/);
+    expect(() => parseVerifierKey('PeterNeumann+cc469956+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TWBADKEY==')).toThrow(
+      /0x01 followed by 32 bytes/,
+    );
     expect(() => parseVerifierKey('PeterNeumann+173116ae+ZRpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW')).toThrow(/0x01/);
     expect(() => parseVerifierKey('Peter Neumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW')).toThrow(/name/);
     expect(() => parseVerifierKey(PETER_VKEY.slice(0, -1))).toThrow();
@@ -96,7 +101,10 @@ describe('signed note round trip with a generated key', () => {
     expect(parseNote(note)?.signatures).toHaveLength(1);
     const seed = Buffer.alloc(32, 9);
     expect(signerKeyFromSeed('x', seed)).toBe(signerKeyFromSeed('x', seed));
-    expect(openNote(signNote('a\n\nb\n', signerKeyFromSeed('x', seed)), verifierKeyOf(signerKeyFromSeed('x', seed)))).toEqual({ text: 'a\n\nb\n', ok: true });
+    expect(openNote(signNote('a\n\nb\n', signerKeyFromSeed('x', seed)), verifierKeyOf(signerKeyFromSeed('x', seed)))).toEqual({
+      text: 'a\n\nb\n',
+      ok: true,
+    });
   });
 
   it('fails on any changed byte of the text or the signature, and with another key', () => {

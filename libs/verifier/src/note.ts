@@ -92,7 +92,8 @@ function parseKeyBody(kind: string, name: string, id16: string, key64: string): 
   if (!isValidKeyName(name)) throw new NoteKeyError(`${kind}: invalid key name`);
   if (!/^[0-9a-f]{8}$/.test(id16)) throw new NoteKeyError(`${kind}: the key id must be 8 lowercase hex digits`);
   const key = decodeBase64Strict(key64);
-  if (!key || key.length !== 33 || key[0] !== ALG_ED25519) throw new NoteKeyError(`${kind}: the key must be base64 of 0x01 followed by 32 bytes`);
+  if (!key || key.length !== 33 || key[0] !== ALG_ED25519)
+    throw new NoteKeyError(`${kind}: the key must be base64 of 0x01 followed by 32 bytes`);
   return { keyId: Buffer.from(id16, 'hex'), key: key.subarray(1) };
 }
 
@@ -156,7 +157,8 @@ function hasBadCharacters(s: string): boolean {
 /** Signs `text` (which must end in "\n") and returns the signed note with one signature line. */
 export function signNote(text: string, signer: string | NoteSigner): string {
   const s = typeof signer === 'string' ? parseSignerKey(signer) : signer;
-  if (!text.endsWith('\n') || hasBadCharacters(text)) throw new Error('note text must end in a newline and contain no control characters but newlines');
+  if (!text.endsWith('\n') || hasBadCharacters(text))
+    throw new Error('note text must end in a newline and contain no control characters but newlines');
   const sig = s.sign(Buffer.from(text, 'utf8'));
   return `${text}\n${EM_DASH_PREFIX}${s.name} ${Buffer.concat([s.keyId, sig]).toString('base64')}\n`;
 }

@@ -40,16 +40,32 @@ function makeLedger(count: number, streams = 3): ExportedEvent[] {
       ...e,
       position: pos((i + 1) * 10),
       recordedAt: new Date(Date.UTC(2026, 0, 15, 8, 0, i % 60, i % 1000)).toISOString(),
-      metadata: { hash, prevHash, userId: `user-${i % 4}`, role: 'finance', correlationId: `c${i}`, causationId: `c${i}`, schemaVersion: 1 },
+      metadata: {
+        hash,
+        prevHash,
+        userId: `user-${i % 4}`,
+        role: 'finance',
+        correlationId: `c${i}`,
+        causationId: `c${i}`,
+        schemaVersion: 1,
+      },
     });
   }
   return out;
 }
 
 const clone = (l: ExportedEvent[]): ExportedEvent[] => JSON.parse(JSON.stringify(l));
-const find = (l: ExportedEvent[], stream: number, revision: number): number => l.findIndex((e) => e.streamName === `allocation-${stream}` && e.revision === revision);
+const find = (l: ExportedEvent[], stream: number, revision: number): number =>
+  l.findIndex((e) => e.streamName === `allocation-${stream}` && e.revision === revision);
 const leafOf = (e: ExportedEvent) =>
-  leafHash({ actor: { userId: e.metadata.userId, role: e.metadata.role }, hash: e.metadata.hash, position: e.position, recordedAt: e.recordedAt, revision: e.revision, streamName: e.streamName });
+  leafHash({
+    actor: { userId: e.metadata.userId, role: e.metadata.role },
+    hash: e.metadata.hash,
+    position: e.position,
+    recordedAt: e.recordedAt,
+    revision: e.revision,
+    streamName: e.streamName,
+  });
 /** Re-seal an event after changing it, as a forger who knows the hashing rule would. */
 function reseal(e: ExportedEvent, prevHash = e.metadata.prevHash): void {
   e.metadata.prevHash = prevHash;
@@ -69,7 +85,13 @@ describe('verifyLedger', () => {
       rootHash: treeHash(ledger.map(leafOf)).toString('hex'),
     });
     const empty = await verifyLedger([]);
-    expect(empty).toEqual({ ok: true, checkedEvents: 0, lastPosition: null, treeSize: 0, rootHash: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855' });
+    expect(empty).toEqual({
+      ok: true,
+      checkedEvents: 0,
+      lastPosition: null,
+      treeSize: 0,
+      rootHash: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+    });
   });
 
   describe('changed', () => {
@@ -87,7 +109,12 @@ describe('verifyLedger', () => {
       const l = clone(ledger);
       const i = find(l, 2, 0);
       l[i].metadata.hash = 'f'.repeat(64);
-      expect((await verifyLedger(l)).firstMismatch).toMatchObject({ position: l[i].position, streamName: 'allocation-2', revision: 0, problem: 'changed' });
+      expect((await verifyLedger(l)).firstMismatch).toMatchObject({
+        position: l[i].position,
+        streamName: 'allocation-2',
+        revision: 0,
+        problem: 'changed',
+      });
     });
 
     it('content changed and its hash recomputed: the next event of the stream gives it away', async () => {
@@ -95,7 +122,12 @@ describe('verifyLedger', () => {
       const i = find(l, 0, 3);
       l[i].effectiveDate = '2025-12-31';
       reseal(l[i]);
-      expect((await verifyLedger(l)).firstMismatch).toMatchObject({ position: l[i].position, streamName: 'allocation-0', revision: 3, problem: 'changed' });
+      expect((await verifyLedger(l)).firstMismatch).toMatchObject({
+        position: l[i].position,
+        streamName: 'allocation-0',
+        revision: 3,
+        problem: 'changed',
+      });
     });
 
     it('a changed prevHash: names the event', async () => {
@@ -129,7 +161,12 @@ describe('verifyLedger', () => {
 
     it('a stream whose first events were removed', async () => {
       const l = clone(ledger).filter((e) => !(e.streamName === 'allocation-2' && e.revision < 2));
-      expect((await verifyLedger(l)).firstMismatch).toMatchObject({ position: l[find(l, 2, 2)].position, streamName: 'allocation-2', revision: 0, problem: 'missing' });
+      expect((await verifyLedger(l)).firstMismatch).toMatchObject({
+        position: l[find(l, 2, 2)].position,
+        streamName: 'allocation-2',
+        revision: 0,
+        problem: 'missing',
+      });
     });
   });
 
@@ -146,7 +183,12 @@ describe('verifyLedger', () => {
       const i = find(l, 0, 5);
       const f = forged(l, 0, 5, pos(Number(l[i].position) - 5), l[find(l, 0, 4)].metadata.hash);
       l.splice(i, 0, f);
-      expect((await verifyLedger(l)).firstMismatch).toMatchObject({ position: f.position, streamName: 'allocation-0', revision: 5, problem: 'inserted' });
+      expect((await verifyLedger(l)).firstMismatch).toMatchObject({
+        position: f.position,
+        streamName: 'allocation-0',
+        revision: 5,
+        problem: 'inserted',
+      });
     });
 
     it('a forged event with a duplicate revision after the genuine one', async () => {
@@ -154,7 +196,12 @@ describe('verifyLedger', () => {
       const i = find(l, 0, 5);
       const f = forged(l, 0, 5, pos(Number(l[i].position) + 5), l[find(l, 0, 4)].metadata.hash);
       l.splice(i + 1, 0, f);
-      expect((await verifyLedger(l)).firstMismatch).toMatchObject({ position: f.position, streamName: 'allocation-0', revision: 5, problem: 'inserted' });
+      expect((await verifyLedger(l)).firstMismatch).toMatchObject({
+        position: f.position,
+        streamName: 'allocation-0',
+        revision: 5,
+        problem: 'inserted',
+      });
     });
 
     it('a forged event whose link does not fit, while the next one still links to the previous', async () => {
@@ -162,7 +209,12 @@ describe('verifyLedger', () => {
       const i = find(l, 1, 6);
       const f = forged(l, 1, 6, pos(Number(l[i].position) - 5), 'a'.repeat(64));
       l.splice(i, 0, f);
-      expect((await verifyLedger(l)).firstMismatch).toMatchObject({ position: f.position, streamName: 'allocation-1', revision: 6, problem: 'inserted' });
+      expect((await verifyLedger(l)).firstMismatch).toMatchObject({
+        position: f.position,
+        streamName: 'allocation-1',
+        revision: 6,
+        problem: 'inserted',
+      });
     });
 
     it('an event repeating an old revision', async () => {
@@ -170,7 +222,12 @@ describe('verifyLedger', () => {
       const i = find(l, 2, 7);
       const f = forged(l, 2, 2, pos(Number(l[i].position) + 5), l[find(l, 2, 1)].metadata.hash);
       l.splice(i + 1, 0, f);
-      expect((await verifyLedger(l)).firstMismatch).toMatchObject({ position: f.position, streamName: 'allocation-2', revision: 2, problem: 'inserted' });
+      expect((await verifyLedger(l)).firstMismatch).toMatchObject({
+        position: f.position,
+        streamName: 'allocation-2',
+        revision: 2,
+        problem: 'inserted',
+      });
     });
 
     it('a forged event far ahead of its stream, before the genuine next one', async () => {
@@ -180,7 +237,12 @@ describe('verifyLedger', () => {
       f.revision = 8;
       reseal(f, 'b'.repeat(64));
       l.splice(i, 0, f);
-      expect((await verifyLedger(l)).firstMismatch).toMatchObject({ position: f.position, streamName: 'allocation-1', revision: 8, problem: 'inserted' });
+      expect((await verifyLedger(l)).firstMismatch).toMatchObject({
+        position: f.position,
+        streamName: 'allocation-1',
+        revision: 8,
+        problem: 'inserted',
+      });
     });
 
     it('the same position twice', async () => {
@@ -194,7 +256,12 @@ describe('verifyLedger', () => {
     it('lines out of ledger order: names the event whose position goes back', async () => {
       const l = clone(ledger);
       [l[10], l[11]] = [l[11], l[10]];
-      expect((await verifyLedger(l)).firstMismatch).toMatchObject({ position: l[11].position, streamName: l[11].streamName, revision: l[11].revision, problem: 'reordered' });
+      expect((await verifyLedger(l)).firstMismatch).toMatchObject({
+        position: l[11].position,
+        streamName: l[11].streamName,
+        revision: l[11].revision,
+        problem: 'reordered',
+      });
     });
 
     it('two events of a stream that swapped positions: names the revision that comes too late', async () => {
@@ -214,7 +281,12 @@ describe('verifyLedger', () => {
       const moved = l[a];
       moved.position = pos(Number(l[find(l, 0, 6)].position) + 5);
       l.sort((x, y) => (x.position < y.position ? -1 : 1));
-      expect((await verifyLedger(l)).firstMismatch).toMatchObject({ position: moved.position, streamName: 'allocation-0', revision: 2, problem: 'reordered' });
+      expect((await verifyLedger(l)).firstMismatch).toMatchObject({
+        position: moved.position,
+        streamName: 'allocation-0',
+        revision: 2,
+        problem: 'reordered',
+      });
     });
   });
 
@@ -260,7 +332,10 @@ describe('checkpoints', () => {
   const vkey = verifierKeyOf(skey);
   const leaves = ledger.map(leafOf);
   const noteAt = (n: number): string =>
-    signNote(formatCheckpoint({ origin: 'jaminan.example/ledger', treeSize: n, rootHash: treeHash(leaves.slice(0, n)).toString('hex') }), skey);
+    signNote(
+      formatCheckpoint({ origin: 'jaminan.example/ledger', treeSize: n, rootHash: treeHash(leaves.slice(0, n)).toString('hex') }),
+      skey,
+    );
 
   it('the ledger has the checkpoint root at the checkpoint size', async () => {
     const r = await verifyConsistencyWithCheckpoint(ledger, noteAt(25), vkey);
@@ -282,8 +357,12 @@ describe('checkpoints', () => {
 
   it('fails on a short ledger, a wrong key or a changed note', async () => {
     expect((await verifyConsistencyWithCheckpoint(ledger.slice(0, 10), noteAt(25), vkey)).problem).toMatch(/fewer than/);
-    expect((await verifyConsistencyWithCheckpoint(ledger, noteAt(25), verifierKeyOf(generateSignerKey('jaminan.example/ledger')))).problem).toMatch(/no signature by key/);
-    expect((await verifyConsistencyWithCheckpoint(ledger, noteAt(25).replace('\n25\n', '\n24\n'), vkey)).problem).toMatch(/invalid signature/);
+    expect(
+      (await verifyConsistencyWithCheckpoint(ledger, noteAt(25), verifierKeyOf(generateSignerKey('jaminan.example/ledger')))).problem,
+    ).toMatch(/no signature by key/);
+    expect((await verifyConsistencyWithCheckpoint(ledger, noteAt(25).replace('\n25\n', '\n24\n'), vkey)).problem).toMatch(
+      /invalid signature/,
+    );
   });
 
   it('a later checkpoint extends an earlier one through a consistency proof', () => {
@@ -293,7 +372,10 @@ describe('checkpoints', () => {
     const forked = clone(ledger);
     forked[3].metadata.userId = 'mallory';
     const forkedLeaves = forked.map(leafOf);
-    const forkedNote = signNote(formatCheckpoint({ origin: 'jaminan.example/ledger', treeSize: 40, rootHash: treeHash(forkedLeaves).toString('hex') }), skey);
+    const forkedNote = signNote(
+      formatCheckpoint({ origin: 'jaminan.example/ledger', treeSize: 40, rootHash: treeHash(forkedLeaves).toString('hex') }),
+      skey,
+    );
     const forkedProof = consistencyProof(25, 40, (i) => forkedLeaves[i]).map((b) => b.toString('hex'));
     expect(verifyCheckpointExtension(noteAt(25), forkedNote, forkedProof, vkey).ok).toBe(false);
   });
@@ -307,13 +389,34 @@ describe('verifyReportSignature', () => {
   const note = signNote(formatCheckpoint({ origin: 'jaminan.example/ledger', treeSize: 12, rootHash: root }), skey);
 
   function signed(fields: Record<string, unknown>): { signature: string; treeSize: number; ledgerDigest: string; checkpoint: string } {
-    const unsigned = { regionCode: '53', regionName: 'Nusa Tenggara Timur', asOf: '2026-01-31', fiscalYear: 2026, period: '2026-01', position: pos(120), eventCount: 12, treeSize: 12, ledgerDigest: root, checkpoint: note, coverage: { coverageRatio: 0.4375, children: [] }, funding: { allocated: 1000 }, claims: { count: 0 }, ...fields };
+    const unsigned = {
+      regionCode: '53',
+      regionName: 'Nusa Tenggara Timur',
+      asOf: '2026-01-31',
+      fiscalYear: 2026,
+      period: '2026-01',
+      position: pos(120),
+      eventCount: 12,
+      treeSize: 12,
+      ledgerDigest: root,
+      checkpoint: note,
+      coverage: { coverageRatio: 0.4375, children: [] },
+      funding: { allocated: 1000 },
+      claims: { count: 0 },
+      ...fields,
+    };
     const sig = parseSignerKey(skey).sign(Buffer.from(canonicalJson(unsigned, { allowFractions: true }), 'utf8'));
     return { ...(unsigned as { treeSize: number; ledgerDigest: string; checkpoint: string }), signature: sig.toString('base64') };
   }
 
   it('accepts a signed report whose checkpoint matches its tree size and digest', () => {
-    expect(verifyReportSignature(signed({}), vkey)).toMatchObject({ ok: true, signatureOk: true, checkpointOk: true, problems: [], checkpoint: { treeSize: 12, rootHash: root } });
+    expect(verifyReportSignature(signed({}), vkey)).toMatchObject({
+      ok: true,
+      signatureOk: true,
+      checkpointOk: true,
+      problems: [],
+      checkpoint: { treeSize: 12, rootHash: root },
+    });
   });
 
   it('fails on a changed figure, a wrong key, or a checkpoint that does not match', () => {

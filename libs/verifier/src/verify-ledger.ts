@@ -128,9 +128,19 @@ function diagnose(d: Diagnosis): Mismatch {
       const continuesFromA = later.some((x) => x.prevHash === A.hash);
       const continuesFromH = later.some((x) => x.prevHash === H.hash);
       if (continuesFromA && !continuesFromH) {
-        return mismatch(streamName, H, 'inserted', `revision ${h} appears twice; the stream continues from the later one, so this one was inserted`);
+        return mismatch(
+          streamName,
+          H,
+          'inserted',
+          `revision ${h} appears twice; the stream continues from the later one, so this one was inserted`,
+        );
       }
-      return mismatch(streamName, A, 'inserted', `revision ${h} appears twice with the same predecessor; the stream does not continue from this one`);
+      return mismatch(
+        streamName,
+        A,
+        'inserted',
+        `revision ${h} appears twice with the same predecessor; the stream does not continue from this one`,
+      );
     }
     return mismatch(streamName, A, 'inserted', `revision ${A.revision} of this stream was already seen (the stream was at revision ${h})`);
   }
@@ -140,7 +150,12 @@ function diagnose(d: Diagnosis): Mismatch {
     if (G) return mismatch(streamName, A, 'inserted', `does not link to revision ${h}, while a later event of revision ${h + 1} does`);
     if (!A.ownValid) return mismatch(streamName, A, 'changed', 'the stored hash is not the hash of the event content and stored prevHash');
     if (H) {
-      return mismatch(streamName, H, 'changed', `the next event of the stream (revision ${A.revision}, position ${A.position}) was chained to a different hash: this event changed after it was written`);
+      return mismatch(
+        streamName,
+        H,
+        'changed',
+        `the next event of the stream (revision ${A.revision}, position ${A.position}) was chained to a different hash: this event changed after it was written`,
+      );
     }
     return mismatch(streamName, A, 'changed', 'the first event of the stream does not link to the genesis hash');
   }
@@ -160,12 +175,23 @@ function diagnose(d: Diagnosis): Mismatch {
       if (cur === A) break;
     }
     if (cur === A || cur.revision + 1 < A.revision) {
-      return mismatch(streamName, G, 'reordered', `revision ${G.revision} comes after revision ${A.revision} (position ${A.position}) of the same stream`);
+      return mismatch(
+        streamName,
+        G,
+        'reordered',
+        `revision ${G.revision} comes after revision ${A.revision} (position ${A.position}) of the same stream`,
+      );
     }
     return mismatch(streamName, A, 'inserted', `revision ${A.revision} does not belong to the chain that continues from revision ${h}`);
   }
   const late = later.find((x) => x.revision > h && x.revision < A.revision);
-  if (late) return mismatch(streamName, late, 'reordered', `revision ${late.revision} comes after revision ${A.revision} (position ${A.position}) of the same stream`);
+  if (late)
+    return mismatch(
+      streamName,
+      late,
+      'reordered',
+      `revision ${late.revision} comes after revision ${A.revision} (position ${A.position}) of the same stream`,
+    );
   return {
     position: A.position,
     streamName,
@@ -199,7 +225,14 @@ export class LedgerVerifier {
   add(e: ExportedEvent): void {
     checkShape(e, this.checked);
     const m = e.metadata;
-    const leaf = leafHashHex({ actor: { userId: m.userId, role: m.role }, hash: m.hash, position: e.position, recordedAt: e.recordedAt, revision: e.revision, streamName: e.streamName });
+    const leaf = leafHashHex({
+      actor: { userId: m.userId, role: m.role },
+      hash: m.hash,
+      position: e.position,
+      recordedAt: e.recordedAt,
+      revision: e.revision,
+      streamName: e.streamName,
+    });
     if (this.options.onLeaf) this.options.onLeaf(this.checked, Buffer.from(leaf, 'hex'));
     this.acc.appendHex(leaf);
     const previousPosition = this.lastPosition;
@@ -210,7 +243,13 @@ export class LedgerVerifier {
     const diag = this.diag;
     if (diag) {
       if (e.streamName === diag.streamName) {
-        diag.events.push({ position: e.position, revision: e.revision, hash: m.hash, prevHash: m.prevHash, ownValid: chainHash(m.prevHash, e) === m.hash });
+        diag.events.push({
+          position: e.position,
+          revision: e.revision,
+          hash: m.hash,
+          prevHash: m.prevHash,
+          ownValid: chainHash(m.prevHash, e) === m.hash,
+        });
       }
       return;
     }
@@ -222,7 +261,12 @@ export class LedgerVerifier {
         return;
       }
       if (c < 0) {
-        this.found = mismatch(e.streamName, e, 'reordered', `position ${e.position} comes after position ${previousPosition}: not in ledger order`);
+        this.found = mismatch(
+          e.streamName,
+          e,
+          'reordered',
+          `position ${e.position} comes after position ${previousPosition}: not in ledger order`,
+        );
         return;
       }
     }
@@ -329,16 +373,34 @@ export async function verifyConsistencyWithCheckpoint(
     for await (const e of events) {
       checkShape(e, acc.size);
       const m = e.metadata;
-      acc.appendHex(leafHashHex({ actor: { userId: m.userId, role: m.role }, hash: m.hash, position: e.position, recordedAt: e.recordedAt, revision: e.revision, streamName: e.streamName }));
+      acc.appendHex(
+        leafHashHex({
+          actor: { userId: m.userId, role: m.role },
+          hash: m.hash,
+          position: e.position,
+          recordedAt: e.recordedAt,
+          revision: e.revision,
+          streamName: e.streamName,
+        }),
+      );
       if (acc.size === checkpoint.treeSize) break;
     }
   }
   if (acc.size < checkpoint.treeSize) {
-    return { ok: false, checkpoint, problem: `the ledger has ${acc.size} events, fewer than the checkpoint's tree size ${checkpoint.treeSize}` };
+    return {
+      ok: false,
+      checkpoint,
+      problem: `the ledger has ${acc.size} events, fewer than the checkpoint's tree size ${checkpoint.treeSize}`,
+    };
   }
   const ledgerRootHash = acc.root().toString('hex');
   if (ledgerRootHash !== checkpoint.rootHash) {
-    return { ok: false, checkpoint, ledgerRootHash, problem: `the ledger's first ${checkpoint.treeSize} events have root ${ledgerRootHash}, the checkpoint says ${checkpoint.rootHash}` };
+    return {
+      ok: false,
+      checkpoint,
+      ledgerRootHash,
+      problem: `the ledger's first ${checkpoint.treeSize} events have root ${ledgerRootHash}, the checkpoint says ${checkpoint.rootHash}`,
+    };
   }
   return { ok: true, checkpoint, ledgerRootHash };
 }
@@ -347,13 +409,20 @@ export async function verifyConsistencyWithCheckpoint(
  * Does a newer checkpoint extend an older one? Both notes must be signed by `verifierKey` and the
  * RFC 9162 consistency proof (hex, as /audit/proofs/consistency answers) must hold between them.
  */
-export function verifyCheckpointExtension(oldNote: string, newNote: string, proofHex: readonly string[], verifierKey: string): CheckpointVerification {
+export function verifyCheckpointExtension(
+  oldNote: string,
+  newNote: string,
+  proofHex: readonly string[],
+  verifierKey: string,
+): CheckpointVerification {
   const older = openCheckpoint(oldNote, verifierKey);
   if (!older.checkpoint) return { ok: false, problem: `old ${older.problem}` };
   const newer = openCheckpoint(newNote, verifierKey);
   if (!newer.checkpoint) return { ok: false, checkpoint: older.checkpoint, problem: `new ${newer.problem}` };
-  if (older.checkpoint.origin !== newer.checkpoint.origin) return { ok: false, checkpoint: older.checkpoint, problem: 'the checkpoints are of different origins' };
-  if (!proofHex.every((p) => HEX64.test(p))) return { ok: false, checkpoint: older.checkpoint, problem: 'proof hashes must be 64 lowercase hex digits' };
+  if (older.checkpoint.origin !== newer.checkpoint.origin)
+    return { ok: false, checkpoint: older.checkpoint, problem: 'the checkpoints are of different origins' };
+  if (!proofHex.every((p) => HEX64.test(p)))
+    return { ok: false, checkpoint: older.checkpoint, problem: 'proof hashes must be 64 lowercase hex digits' };
   const ok = verifyConsistency(
     older.checkpoint.treeSize,
     newer.checkpoint.treeSize,
@@ -363,7 +432,11 @@ export function verifyCheckpointExtension(oldNote: string, newNote: string, proo
   );
   return ok
     ? { ok, checkpoint: older.checkpoint }
-    : { ok, checkpoint: older.checkpoint, problem: `no consistency between tree sizes ${older.checkpoint.treeSize} and ${newer.checkpoint.treeSize}` };
+    : {
+        ok,
+        checkpoint: older.checkpoint,
+        problem: `no consistency between tree sizes ${older.checkpoint.treeSize} and ${newer.checkpoint.treeSize}`,
+      };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -41,7 +41,13 @@ interface Schema {
   enum?: unknown[];
 }
 
-type OpenApi = { paths: Record<string, Record<string, { parameters?: Array<{ in: string; name: string }>; requestBody?: { content?: Record<string, { schema?: Schema }> } }>>; components?: { schemas?: Record<string, Schema> } };
+type OpenApi = {
+  paths: Record<
+    string,
+    Record<string, { parameters?: Array<{ in: string; name: string }>; requestBody?: { content?: Record<string, { schema?: Schema }> } }>
+  >;
+  components?: { schemas?: Record<string, Schema> };
+};
 
 const PUBLIC = new Set(['/health', '/health/live', '/health/ready', '/metrics', '/docs', '/docs-json', '/dashboard']);
 
@@ -61,7 +67,9 @@ export function operationsOf(doc: OpenApi): Operation[] {
         queryParams: params.filter((p) => p.in === 'query').map((p) => p.name),
         hasBody: !!op.requestBody,
         // Roster imports take CSV, XLSX or multipart (their OpenAPI entry may not say so): any 4xx there.
-        jsonOnly: !/\/imports\b/.test(path) && Object.keys(op.requestBody?.content ?? { 'application/json': {} }).every((type) => type === 'application/json'),
+        jsonOnly:
+          !/\/imports\b/.test(path) &&
+          Object.keys(op.requestBody?.content ?? { 'application/json': {} }).every((type) => type === 'application/json'),
         bodySchema: json ? resolveDeep(json, resolve) : undefined,
       });
     }
@@ -74,7 +82,11 @@ function resolveDeep(s: Schema, resolve: (s?: Schema) => Schema | undefined, dep
   if (depth > 3) return r;
   return {
     ...r,
-    properties: r.properties ? Object.fromEntries(Object.entries(r.properties).map(([k, v]) => [k, { ...resolveDeep(v, resolve, depth + 1), example: v.example, enum: v.enum }])) : undefined,
+    properties: r.properties
+      ? Object.fromEntries(
+          Object.entries(r.properties).map(([k, v]) => [k, { ...resolveDeep(v, resolve, depth + 1), example: v.example, enum: v.enum }]),
+        )
+      : undefined,
     items: r.items ? resolveDeep(r.items, resolve, depth + 1) : undefined,
   };
 }
@@ -138,7 +150,8 @@ export function hostileRequests(op: Operation, auth: Record<string, string>, sec
   const out: HostileRequest[] = [];
   const url = fill(op);
   const json = { 'content-type': 'application/json' };
-  const add = (name: string, r: Omit<HostileRequest, 'name' | 'method'> & { method?: 'get' | 'post' }) => out.push({ name: `${op.method.toUpperCase()} ${op.path}: ${name}`, method: op.method, ...r });
+  const add = (name: string, r: Omit<HostileRequest, 'name' | 'method'> & { method?: 'get' | 'post' }) =>
+    out.push({ name: `${op.method.toUpperCase()} ${op.path}: ${name}`, method: op.method, ...r });
   const validish = exampleBody(op.bodySchema);
   const body = (v: unknown) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v));
   const withBody = op.method === 'post' ? { body: body(op.hasBody ? { ...validish, unknownField: 1 } : { unknownField: 1 }) } : {};
@@ -146,9 +159,19 @@ export function hostileRequests(op: Operation, auth: Record<string, string>, sec
 
   // Credentials.
   add('no token', { url, headers: op.method === 'post' ? json : {}, ...withBody, expect: 401 });
-  add('Basic instead of Bearer', { url, headers: { ...(op.method === 'post' ? json : {}), authorization: 'Basic YWRtaW46YWRtaW4=' }, ...withBody, expect: 401 });
+  add('Basic instead of Bearer', {
+    url,
+    headers: { ...(op.method === 'post' ? json : {}), authorization: 'Basic YWRtaW46YWRtaW4=' },
+    ...withBody,
+    expect: 401,
+  });
   for (const [why, token] of badTokens(secret)) {
-    add(`token: ${why}`, { url, headers: { ...(op.method === 'post' ? json : {}), authorization: `Bearer ${token}` }, ...withBody, expect: 401 });
+    add(`token: ${why}`, {
+      url,
+      headers: { ...(op.method === 'post' ? json : {}), authorization: `Bearer ${token}` },
+      ...withBody,
+      expect: 401,
+    });
   }
   const as = (h: Record<string, string> = {}) => ({ ...auth, ...(op.method === 'post' ? json : {}), ...h });
 
@@ -157,12 +180,24 @@ export function hostileRequests(op: Operation, auth: Record<string, string>, sec
     add(`query field ${key}`, { url: `${url}${sep}${encodeURIComponent(key)}=1`, headers: as(), ...withBody, expect: 400 });
   }
   add('query with a bad percent-encoding', { url: `${url}${sep}zz=%E0%A4%A`, headers: as(), ...withBody, expect: 400 });
-  add('query with 2,000 fields', { url: `${url}${sep}${Array.from({ length: 2000 }, (_, i) => `f${i}=1`).join('&')}`, headers: as(), ...withBody });
+  add('query with 2,000 fields', {
+    url: `${url}${sep}${Array.from({ length: 2000 }, (_, i) => `f${i}=1`).join('&')}`,
+    headers: as(),
+    ...withBody,
+  });
   if (op.method === 'get') {
     add('consistentWith not a position', { url: `${url}${sep}consistentWith=abc`, headers: as(), expect: 400 });
     add('consistentWith repeated', { url: `${url}${sep}consistentWith=1&consistentWith=2`, headers: as(), expect: 400 });
     for (const q of op.queryParams.filter((q) => q !== 'consistentWith')) {
-      for (const [why, v] of [['repeated', null], ['overlong', 'x'.repeat(5000)], ['NUL', '\u0000'], ['operator injection', '{"$gt":""}'], ['negative', '-1'], ['1e300', '1e300'], ['path traversal', '../../etc/passwd']] as const) {
+      for (const [why, v] of [
+        ['repeated', null],
+        ['overlong', 'x'.repeat(5000)],
+        ['NUL', '\u0000'],
+        ['operator injection', '{"$gt":""}'],
+        ['negative', '-1'],
+        ['1e300', '1e300'],
+        ['path traversal', '../../etc/passwd'],
+      ] as const) {
         const value = v === null ? `${q}=1&${q}=2` : `${q}=${encodeURIComponent(v)}`;
         // Some of these may be accepted by a lenient free-text field: still never a 5xx.
         add(`query ${q} ${why}`, { url: `${url}${sep}${value}`, headers: as(), mayPass: true });
@@ -174,7 +209,14 @@ export function hostileRequests(op: Operation, auth: Record<string, string>, sec
   for (const p of op.pathParams) {
     add(`path ${p} with a bad percent-encoding`, { url: fill(op, { [p]: '%E0%A4%A' }), headers: as(), ...withBody, expect: 400 });
     add(`path ${p} with a lone %`, { url: fill(op, { [p]: 'abc%' }), headers: as(), ...withBody, expect: 400 });
-    for (const [why, v] of [['overlong', 'a'.repeat(3000)], ['SQL', "' OR 1=1 --"], ['traversal', '../../../etc/passwd'], ['NUL', '\u0000'], ['unicode', 'ʍօɾƙɛɾ'], ['spaces', '   ']] as const) {
+    for (const [why, v] of [
+      ['overlong', 'a'.repeat(3000)],
+      ['SQL', "' OR 1=1 --"],
+      ['traversal', '../../../etc/passwd'],
+      ['NUL', '\u0000'],
+      ['unicode', 'ʍօɾƙɛɾ'],
+      ['spaces', '   '],
+    ] as const) {
       add(`path ${p} ${why}`, { url: fill(op, { [p]: encodeURIComponent(v) }), headers: as(), ...withBody });
     }
   }
@@ -186,7 +228,8 @@ export function hostileRequests(op: Operation, auth: Record<string, string>, sec
   if (op.method !== 'post') return out;
 
   // Bodies.
-  const raw = (name: string, b: Buffer | string, h: Record<string, string> = {}, expect?: number) => add(name, { url, headers: as(h), body: Buffer.isBuffer(b) ? b : Buffer.from(b), expect });
+  const raw = (name: string, b: Buffer | string, h: Record<string, string> = {}, expect?: number) =>
+    add(name, { url, headers: as(h), body: Buffer.isBuffer(b) ? b : Buffer.from(b), expect });
   raw('body not JSON', '{bad json', {}, 400);
   raw('body truncated', '{"a":', {}, 400);
   raw('body a JSON array', '[]', {}, 400);
@@ -209,7 +252,12 @@ export function hostileRequests(op: Operation, auth: Record<string, string>, sec
   raw('body as XML', '<a/>', { 'content-type': 'application/xml' }, op.jsonOnly ? 415 : undefined);
   raw('body in latin1', JSON.stringify(validish), { 'content-type': 'application/json; charset=iso-8859-1' }, 415);
   raw('body gzip-encoded but not gzip', JSON.stringify(validish), { 'content-encoding': 'gzip' });
-  raw('number overflowing to Infinity, with an Idempotency-Key', `{"amount":1e400,"targetWorkers":1e400,"year":1e400}`, { 'idempotency-key': `k-${randomUUID()}` }, 400);
+  raw(
+    'number overflowing to Infinity, with an Idempotency-Key',
+    `{"amount":1e400,"targetWorkers":1e400,"year":1e400}`,
+    { 'idempotency-key': `k-${randomUUID()}` },
+    400,
+  );
   raw('number beyond 2^53', `{"amount":9007199254740993}`, {}, 400);
   raw('Idempotency-Key with spaces', JSON.stringify({ ...validish, unknownField: 1 }), { 'idempotency-key': 'a b c' }, 400);
   raw('Idempotency-Key overlong', JSON.stringify({ ...validish, unknownField: 1 }), { 'idempotency-key': 'k'.repeat(500) }, 400);

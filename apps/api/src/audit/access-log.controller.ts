@@ -25,12 +25,15 @@ export class AccessLogController {
   @Roles('auditor')
   @Header('Cache-Control', 'no-store')
   @ApiOperation({
-    summary: 'Reads of personal data and NIK searches: who, which worker, when, which fields; never the data or the NIK (auditor; at most 1000, oldest first)',
+    summary:
+      'Reads of personal data and NIK searches: who, which worker, when, which fields; never the data or the NIK (auditor; at most 1000, oldest first)',
   })
   async list(@Query() query: AccessLogQueryDto, @CurrentUser() user: AuthUser) {
     const from = instant(query.from, 'from', false);
     const to = instant(query.to, 'to', true);
     if (from !== undefined && to !== undefined && from > to) throw new InvalidInput([{ field: 'to', message: 'must not be before from' }]);
-    return this.queries.execute(new AccessLogQuery({ workerId: query.workerId, userId: query.userId, from, to }, { regions: user.regions }));
+    return this.queries.execute(
+      new AccessLogQuery({ workerId: query.workerId, userId: query.userId, from, to }, { regions: user.regions }),
+    );
   }
 }

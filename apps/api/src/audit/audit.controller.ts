@@ -53,7 +53,8 @@ export class AuditController {
   @Roles('auditor')
   @ApiOperation({ summary: 'Every event of a stream in order, as stored (hash chain included), personal data masked (auditor)' })
   async stream(@Param('streamName') streamName: string, @Query() _query: NoQueryDto, @CurrentUser() user: AuthUser) {
-    if (!STREAM_NAME.test(streamName)) throw new InvalidInput([{ field: 'streamName', message: 'must be a stream name such as allocation-<id> or worker-<id>' }]);
+    if (!STREAM_NAME.test(streamName))
+      throw new InvalidInput([{ field: 'streamName', message: 'must be a stream name such as allocation-<id> or worker-<id>' }]);
     return this.audit.stream(streamName, callerOf(user));
   }
 
@@ -71,7 +72,13 @@ export class AuditController {
   @ApiOperation({ summary: "Recompute every event's hash chain and the ledger digest; name the first mismatch (auditor)" })
   async verify() {
     const r = await this.audit.verify();
-    const answer: Record<string, unknown> = { ok: r.ok, checkedEvents: r.checkedEvents, lastPosition: r.lastPosition, treeSize: r.treeSize, rootHash: r.rootHash };
+    const answer: Record<string, unknown> = {
+      ok: r.ok,
+      checkedEvents: r.checkedEvents,
+      lastPosition: r.lastPosition,
+      treeSize: r.treeSize,
+      rootHash: r.rootHash,
+    };
     if (r.firstMismatch) answer.firstMismatch = r.firstMismatch;
     if (r.sealed) answer.sealed = r.sealed;
     if (r.checkpoint) answer.checkpoint = r.checkpoint;

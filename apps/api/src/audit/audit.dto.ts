@@ -8,7 +8,8 @@ const INSTANT_OR_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|
 export class HistoryQueryDto extends ConsistentQuery {
   @ApiPropertyOptional({
     example: '2025-12-31',
-    description: 'Only events recorded at or before this moment: an ISO 8601 timestamp with offset, or a date (the end of that day in the region’s time zone)',
+    description:
+      'Only events recorded at or before this moment: an ISO 8601 timestamp with offset, or a date (the end of that day in the region’s time zone)',
   })
   @IsOptional()
   @IsString()
@@ -18,14 +19,20 @@ export class HistoryQueryDto extends ConsistentQuery {
 }
 
 export class CheckpointsQueryDto extends ConsistentQuery {
-  @ApiPropertyOptional({ example: '2026-11-01', description: 'Signed at or after (ISO 8601 timestamp with offset, or a date: from 00:00 UTC)' })
+  @ApiPropertyOptional({
+    example: '2026-11-01',
+    description: 'Signed at or after (ISO 8601 timestamp with offset, or a date: from 00:00 UTC)',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(40)
   @Matches(INSTANT_OR_DATE, { message: 'from must be a date (YYYY-MM-DD) or an ISO 8601 timestamp with offset' })
   from?: string;
 
-  @ApiPropertyOptional({ example: '2026-11-30', description: 'Signed at or before (ISO 8601 timestamp with offset, or a date: to 24:00 UTC)' })
+  @ApiPropertyOptional({
+    example: '2026-11-30',
+    description: 'Signed at or before (ISO 8601 timestamp with offset, or a date: to 24:00 UTC)',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(40)
@@ -39,7 +46,10 @@ export class InclusionQueryDto extends ConsistentQuery {
   @MaxLength(100)
   position!: string;
 
-  @ApiPropertyOptional({ example: '10000', description: 'Tree size of the proof; default: the latest checkpoint that includes the event (one is signed if none does)' })
+  @ApiPropertyOptional({
+    example: '10000',
+    description: 'Tree size of the proof; default: the latest checkpoint that includes the event (one is signed if none does)',
+  })
   @IsOptional()
   @Matches(TREE_SIZE, { message: 'treeSize must be a whole number' })
   treeSize?: string;

@@ -12,5 +12,5 @@ export const Public = () => SetMetadata(PUBLIC_KEY, true);
 export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
 
 export const CurrentUser = createParamDecorator((_: unknown, ctx: ExecutionContext): AuthUser => {
-  return (ctx.switchToHttp().getRequest<Request & { user: AuthUser }>()).user;
+  return ctx.switchToHttp().getRequest<Request & { user: AuthUser }>().user;
 });

@@ -1,4 +1,12 @@
-import { CanActivate, ExecutionContext, ForbiddenException, Inject, Injectable, OnApplicationShutdown, UnauthorizedException } from '@nestjs/common';
+import {
+  CanActivate,
+  ExecutionContext,
+  ForbiddenException,
+  Inject,
+  Injectable,
+  OnApplicationShutdown,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { isKnownRegion } from '@app/domain';
@@ -45,10 +53,15 @@ export class JwtAuthGuard implements CanActivate, OnApplicationShutdown {
     request.rateLimits = this.limits;
     if (request.method === 'POST') {
       const verdict = await this.limits.command(user.userId);
-      if (!verdict.allowed) throw new TooManyRequestsException(verdict.retryAfterSeconds, 'too many commands from this user; try again later');
+      if (!verdict.allowed)
+        throw new TooManyRequestsException(verdict.retryAfterSeconds, 'too many commands from this user; try again later');
       if (ENROLMENT.test(request.path)) {
         const nik = this.limits.duplicateNik(user.userId);
-        if (!nik.allowed) throw new TooManyRequestsException(nik.retryAfterSeconds, 'too many enrolments of NIKs already enrolled from this user; try again later');
+        if (!nik.allowed)
+          throw new TooManyRequestsException(
+            nik.retryAfterSeconds,
+            'too many enrolments of NIKs already enrolled from this user; try again later',
+          );
       }
     }
     return true;
@@ -69,8 +82,10 @@ export class JwtAuthGuard implements CanActivate, OnApplicationShutdown {
       throw new UnauthorizedException('the bearer token is not valid');
     }
     const { sub, roles, regions } = claims;
-    const validRoles = Array.isArray(roles) && roles.length <= ROLES.length && roles.every((r) => (ROLES as readonly unknown[]).includes(r));
-    const validRegions = Array.isArray(regions) && regions.length <= 1000 && regions.every((r) => typeof r === 'string' && isKnownRegion(r));
+    const validRoles =
+      Array.isArray(roles) && roles.length <= ROLES.length && roles.every((r) => (ROLES as readonly unknown[]).includes(r));
+    const validRegions =
+      Array.isArray(regions) && regions.length <= 1000 && regions.every((r) => typeof r === 'string' && isKnownRegion(r));
     if (typeof sub !== 'string' || !SUB.test(sub) || !validRoles || !validRegions) {
       throw new UnauthorizedException('the token needs sub, roles (known roles) and regions (known region codes)');
     }

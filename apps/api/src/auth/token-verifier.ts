@@ -48,7 +48,11 @@ export class JwksCache {
   private async load(): Promise<void> {
     let body: { keys?: unknown };
     try {
-      const response = await fetch(this.url, { signal: AbortSignal.timeout(JWKS_TIMEOUT_MS), redirect: 'error', headers: { accept: 'application/json' } });
+      const response = await fetch(this.url, {
+        signal: AbortSignal.timeout(JWKS_TIMEOUT_MS),
+        redirect: 'error',
+        headers: { accept: 'application/json' },
+      });
       if (!response.ok) throw new Error(`status ${response.status}`);
       const text = await response.text();
       if (text.length > JWKS_MAX_BYTES) throw new Error('key set too large');
@@ -133,7 +137,8 @@ export class TokenVerifier {
     } catch (error) {
       throw new TokenRefused(`the bearer token is not valid: ${(error as Error).message}`);
     }
-    if (typeof claims.exp !== 'number' || !Number.isFinite(claims.exp)) throw new TokenRefused('the bearer token must carry exp (an expiry)');
+    if (typeof claims.exp !== 'number' || !Number.isFinite(claims.exp))
+      throw new TokenRefused('the bearer token must carry exp (an expiry)');
     return claims;
   }
 }

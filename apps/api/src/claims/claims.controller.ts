@@ -23,7 +23,10 @@ export class ClaimsController {
   @ApiOperation({ summary: 'Submit a JKK or JKM claim for a worker' })
   submit(@Body() body: SubmitClaimDto, @CommandCtx() context: CommandContext) {
     return this.commands.execute(
-      new SubmitClaimCommand({ workerId: body.workerId, claimType: body.type, incidentDate: body.incidentDate, description: body.description }, context),
+      new SubmitClaimCommand(
+        { workerId: body.workerId, claimType: body.type, incidentDate: body.incidentDate, description: body.description },
+        context,
+      ),
     );
   }
 
@@ -49,6 +52,13 @@ export class ClaimsController {
   @ApiOperation({ summary: 'Claims of a region (descendants included), paged, with totals over every match' })
   list(@Query() query: ClaimsQueryDto, @CurrentUser() user: AuthUser) {
     const { page, pageSize } = paging(query);
-    return this.queries.execute(new ListClaimsQuery(scopeOfList(user, query.regionCode), { type: query.type, status: query.status, from: query.from, to: query.to }, page, pageSize));
+    return this.queries.execute(
+      new ListClaimsQuery(
+        scopeOfList(user, query.regionCode),
+        { type: query.type, status: query.status, from: query.from, to: query.to },
+        page,
+        pageSize,
+      ),
+    );
   }
 }

@@ -20,7 +20,11 @@ export function callerOf(user: AuthUser): Caller {
 export const CommandCtx = createParamDecorator((_: unknown, ctx: ExecutionContext): CommandContext => {
   const request = ctx.switchToHttp().getRequest<Request & { user: AuthUser }>();
   const key = request.header('idempotency-key');
-  if (key !== undefined && !KEY.test(key)) throw new InvalidInput([{ field: 'Idempotency-Key', message: 'must be 1 to 200 visible ASCII characters' }]);
-  const idempotency = key === undefined ? undefined : { key, requestHash: sha256(canonicalJson({ method: request.method, path: request.path, body: request.body ?? null })) };
+  if (key !== undefined && !KEY.test(key))
+    throw new InvalidInput([{ field: 'Idempotency-Key', message: 'must be 1 to 200 visible ASCII characters' }]);
+  const idempotency =
+    key === undefined
+      ? undefined
+      : { key, requestHash: sha256(canonicalJson({ method: request.method, path: request.path, body: request.body ?? null })) };
   return commandContext({ caller: callerOf(request.user), correlationId: String(request.id ?? 'unknown'), idempotency });
 });

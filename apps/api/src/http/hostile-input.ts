@@ -51,7 +51,9 @@ export function verifyJsonBody(_req: IncomingMessage, _res: ServerResponse, buf:
     throw new HostileBody('the body is not valid UTF-8', [{ field: 'body', message: 'must be valid UTF-8' }]);
   }
   if (jsonDepthExceeds(buf, MAX_JSON_DEPTH)) {
-    throw new HostileBody(`the body is nested deeper than ${MAX_JSON_DEPTH} levels`, [{ field: 'body', message: `must not nest deeper than ${MAX_JSON_DEPTH} levels` }]);
+    throw new HostileBody(`the body is nested deeper than ${MAX_JSON_DEPTH} levels`, [
+      { field: 'body', message: `must not nest deeper than ${MAX_JSON_DEPTH} levels` },
+    ]);
   }
 }
 
@@ -60,7 +62,8 @@ export function hostileFields(value: unknown, prefix: string, out: FieldError[] 
   if (out.length >= 50 || depth > MAX_JSON_DEPTH + 1) return out;
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) out.push({ field: prefix, message: 'must be a number that JSON can carry exactly (this one overflows)' });
-    else if (Number.isInteger(value) && !Number.isSafeInteger(value)) out.push({ field: prefix, message: 'must be an exact integer (at most 9007199254740991)' });
+    else if (Number.isInteger(value) && !Number.isSafeInteger(value))
+      out.push({ field: prefix, message: 'must be an exact integer (at most 9007199254740991)' });
     return out;
   }
   if (value === null || typeof value !== 'object') return out;
@@ -105,7 +108,10 @@ export function rejectBadPercentEncoding(templates: RouteTemplates) {
     });
     if (bad < 0) return next();
     const field = fieldOf(templates(), segments, bad);
-    send(res, problem(400, `${field}: must be validly percent-encoded UTF-8`, [{ field, message: 'must be validly percent-encoded UTF-8' }]));
+    send(
+      res,
+      problem(400, `${field}: must be validly percent-encoded UTF-8`, [{ field, message: 'must be validly percent-encoded UTF-8' }]),
+    );
   };
 }
 

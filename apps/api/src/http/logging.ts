@@ -32,7 +32,10 @@ export function redactUrl(url: string | undefined): string | undefined {
  * pino-http's options: a request id (given or made), and secrets redacted: the Authorization and
  * Cookie headers, and any `nik` (in a body logged by mistake, or in a NIK search's URL).
  */
-export function loggerParams(level: string, serializeRequest: <T extends { url?: unknown; query?: unknown }>(req: T) => T = (req) => req): Params {
+export function loggerParams(
+  level: string,
+  serializeRequest: <T extends { url?: unknown; query?: unknown }>(req: T) => T = (req) => req,
+): Params {
   return {
     pinoHttp: {
       level,

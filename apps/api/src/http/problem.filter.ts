@@ -26,7 +26,10 @@ export class ProblemFilter implements ExceptionFilter {
     if (exception instanceof NikAlreadyEnrolled && request?.user) {
       // Enrolment is no oracle: these answers are counted per user (then refused with 429) and logged, never with the NIK.
       const count = request.rateLimits?.recordDuplicateNik(request.user.userId) ?? 0;
-      request.log?.warn({ userId: request.user.userId, role: request.user.actingRole, duplicateNikAnswersThisHour: count }, 'enrolment refused: the NIK is already enrolled');
+      request.log?.warn(
+        { userId: request.user.userId, role: request.user.actingRole, duplicateNikAnswersThisHour: count },
+        'enrolment refused: the NIK is already enrolled',
+      );
     }
     send(response, body);
   }
@@ -71,7 +74,9 @@ export function bodyParserErrorHandler(
   const given = error?.status ?? error?.statusCode;
   if (!error || typeof given !== 'number') return next(error);
   const status = error.type === 'entity.too.large' ? 413 : given >= 400 && given < 500 ? given : 400;
-  const detail = (error.type && PARSER_DETAIL[error.type]) ?? (error.type === 'entity.hostile' ? (error.message ?? 'the body is not acceptable') : 'the request body could not be read');
+  const detail =
+    (error.type && PARSER_DETAIL[error.type]) ??
+    (error.type === 'entity.hostile' ? (error.message ?? 'the body is not acceptable') : 'the request body could not be read');
   send(res, problem(status, detail, error.errors ?? []));
 }
 
@@ -81,7 +86,12 @@ const NON_JSON_ROUTES = [/^\/api\/v1\/workers\/imports\/?$/];
 /** A command body must be JSON: anything else is a 415 before it reaches validation. */
 export function requireJsonBody(req: Request, res: Response, next: () => void): void {
   const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
-  if (req.method === 'POST' && hasBody && !NON_JSON_ROUTES.some((r) => r.test(req.path)) && !req.is(['application/json', 'application/*+json'])) {
+  if (
+    req.method === 'POST' &&
+    hasBody &&
+    !NON_JSON_ROUTES.some((r) => r.test(req.path)) &&
+    !req.is(['application/json', 'application/*+json'])
+  ) {
     send(res, problem(415, 'send the body as application/json'));
     return;
   }

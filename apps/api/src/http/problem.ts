@@ -33,7 +33,10 @@ export function problem(status: number, detail: string, errors: FieldError[] = [
 
 /** The read models did not reach the requested position in time. */
 export class NotCaughtUpException extends HttpException {
-  constructor(readonly retryAfterSeconds: number, position: string) {
+  constructor(
+    readonly retryAfterSeconds: number,
+    position: string,
+  ) {
     super(`the read models have not yet reached position ${position}; try again`, HttpStatus.SERVICE_UNAVAILABLE);
   }
 }

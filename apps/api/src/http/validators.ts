@@ -13,7 +13,16 @@ const yearOf = (v: string) => Number(v.slice(0, 4));
 
 /** A Kemendagri region code that exists (`53`, `53.03`, `53.03.01`, `53.03.01.2001`) or `ID`. */
 export const IsRegionCode = (options?: ValidationOptions) =>
-  ValidateBy({ name: 'isRegionCode', validator: { validate: (v) => typeof v === 'string' && v.length <= 20 && isKnownRegion(v), defaultMessage: () => 'must be a known Kemendagri region code such as 53.03' } }, options);
+  ValidateBy(
+    {
+      name: 'isRegionCode',
+      validator: {
+        validate: (v) => typeof v === 'string' && v.length <= 20 && isKnownRegion(v),
+        defaultMessage: () => 'must be a known Kemendagri region code such as 53.03',
+      },
+    },
+    options,
+  );
 
 /** A real calendar date written YYYY-MM-DD, from 2015 to 2100 (a business date: anything about money). */
 export const IsBusinessDate = (options?: ValidationOptions) =>

@@ -47,7 +47,12 @@ export class HealthController {
       async () => {
         const session = this.indicator.check('projection');
         const lag = await this.projections.lag();
-        const details = { inProcess: this.config.runProjector, checkpoint: lag.checkpoint ?? null, head: lag.head ?? null, lagSeconds: lag.lagSeconds };
+        const details = {
+          inProcess: this.config.runProjector,
+          checkpoint: lag.checkpoint ?? null,
+          head: lag.head ?? null,
+          lagSeconds: lag.lagSeconds,
+        };
         const error = this.projections.runner.error;
         if (error) return session.down({ ...details, message: error.message });
         return lag.lagSeconds > MAX_LAG_SECONDS ? session.down(details) : session.up(details);
@@ -59,7 +64,14 @@ export class HealthController {
         const v = this.audit.lastVerification();
         if (!v) return session.up({ verified: false });
         const message = v.ok ? 'the ledger verified' : 'the ledger failed verification: it was tampered with';
-        return session.up({ verified: true, ok: v.ok, message, verifiedAt: v.verifiedAt, checkedEvents: v.checkedEvents, firstMismatch: v.firstMismatch ?? null });
+        return session.up({
+          verified: true,
+          ok: v.ok,
+          message,
+          verifiedAt: v.verifiedAt,
+          checkedEvents: v.checkedEvents,
+          firstMismatch: v.firstMismatch ?? null,
+        });
       },
     ]);
   }

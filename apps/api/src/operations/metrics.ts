@@ -55,7 +55,10 @@ export class MetricsInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const req = context.switchToHttp().getRequest<Request>();
     const res = context.switchToHttp().getResponse<Response>();
-    const end = this.metrics.requests.startTimer({ method: req.method, route: (req.route as { path?: string } | undefined)?.path ?? 'unknown' });
+    const end = this.metrics.requests.startTimer({
+      method: req.method,
+      route: (req.route as { path?: string } | undefined)?.path ?? 'unknown',
+    });
     // The status is known only once the answer is sent (Nest sets 201, the problem filter sets 4xx).
     res.once('finish', () => end({ status: String(res.statusCode) }));
     return next.handle();

@@ -279,15 +279,13 @@ function table(doc: PDFKit.PDFDocument, columns: Column[], rows: string[][], bol
         .fillColor('black');
     let x = MARGIN;
     for (const [j, c] of columns.entries()) {
-      doc
-        .fontSize(8)
-        .text(row[j] ?? '', x + 3, y + 4, {
-          width: c.width - 6,
-          height: ROW - 5,
-          align: c.align ?? 'left',
-          lineBreak: false,
-          ellipsis: true,
-        });
+      doc.fontSize(8).text(row[j] ?? '', x + 3, y + 4, {
+        width: c.width - 6,
+        height: ROW - 5,
+        align: c.align ?? 'left',
+        lineBreak: false,
+        ellipsis: true,
+      });
       x += c.width;
     }
     doc.y = y + ROW;

@@ -24,7 +24,10 @@ export class EraseWorkerDto {
 
 /** GET /workers: the list, or (1.1) `nik=` for the worker with exactly that NIK (operator, auditor). */
 export class WorkersSearchDto extends WorkersQueryDto {
-  @ApiPropertyOptional({ example: '5303010701850001', description: 'Exact NIK (16 digits): operator and auditor only; neither stored nor logged' })
+  @ApiPropertyOptional({
+    example: '5303010701850001',
+    description: 'Exact NIK (16 digits): operator and auditor only; neither stored nor logged',
+  })
   @IsOptional()
   @IsString()
   @Matches(/^\d{16}$/, { message: 'nik must be 16 digits' })

@@ -12,6 +12,7 @@ export function withoutNikInUrl(url: string): string {
 /** A pino-http `req` serializer: receives the standard serialized request, answers it without the NIK. */
 export function redactNikFromRequest<T extends { url?: unknown; query?: unknown }>(req: T): T {
   if (typeof req.url === 'string' && /[?&]nik=/i.test(req.url)) req.url = withoutNikInUrl(req.url);
-  if (req.query && typeof req.query === 'object' && 'nik' in (req.query as object)) req.query = { ...(req.query as object), nik: '[redacted]' };
+  if (req.query && typeof req.query === 'object' && 'nik' in (req.query as object))
+    req.query = { ...(req.query as object), nik: '[redacted]' };
   return req;
 }

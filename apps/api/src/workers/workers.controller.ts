@@ -69,7 +69,8 @@ export class WorkersController {
   @HttpCode(200)
   @Roles('admin')
   @ApiOperation({
-    summary: "Erase a worker's personal data (admin): PersonalDataErased, then the worker's data key destroyed; NIK, name, birth date and claim descriptions can never be read again, counts and amounts stay",
+    summary:
+      "Erase a worker's personal data (admin): PersonalDataErased, then the worker's data key destroyed; NIK, name, birth date and claim descriptions can never be read again, counts and amounts stay",
   })
   erase(@Param('workerId') workerId: string, @Body() body: EraseWorkerDto, @CommandCtx() context: CommandContext) {
     return this.commands.execute(new EraseWorkerCommand({ workerId, ...body }, context));
@@ -79,7 +80,8 @@ export class WorkersController {
   @Roles(...READERS)
   @Header('Cache-Control', 'no-store')
   @ApiOperation({
-    summary: 'One worker: masked NIK, status, paid periods, sponsors, claims; fullName and birthDate for operators and auditors (each read in the access log; null after erasure)',
+    summary:
+      'One worker: masked NIK, status, paid periods, sponsors, claims; fullName and birthDate for operators and auditors (each read in the access log; null after erasure)',
   })
   async get(@Param('workerId') workerId: string, @Query() _query: ConsistentQuery, @CurrentUser() user: AuthUser) {
     const worker = await this.queries.execute(new ShowWorkerQuery(workerId, readerOf(user)));
@@ -101,6 +103,8 @@ export class WorkersController {
       if (!personalDataRoleOf(user)) throw new ForbiddenException('searching by NIK needs one of the roles: operator, auditor');
       return this.queries.execute(new FindWorkerByNikQuery(query.nik, readerOf(user), page, pageSize));
     }
-    return this.queries.execute(new ListWorkersQuery(scopeOfList(user, query.regionCode), { status: query.status, allocationId: query.allocationId }, page, pageSize));
+    return this.queries.execute(
+      new ListWorkersQuery(scopeOfList(user, query.regionCode), { status: query.status, allocationId: query.allocationId }, page, pageSize),
+    );
   }
 }

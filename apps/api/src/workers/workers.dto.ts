@@ -32,7 +32,7 @@ export class EnrolWorkerDto {
   @IsIn(OCCUPATIONS)
   occupation!: Occupation;
 
-  @ApiProperty({ description: 'The sponsoring allocation (its region must contain the worker\'s)' })
+  @ApiProperty({ description: "The sponsoring allocation (its region must contain the worker's)" })
   @IsUUID()
   allocationId!: string;
 
@@ -104,5 +104,3 @@ export class WorkersQueryDto extends PageQuery {
   @IsUUID()
   allocationId?: string;
 }
-
-

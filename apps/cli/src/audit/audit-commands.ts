@@ -206,8 +206,14 @@ export function describeVerification(r: LedgerVerificationResult): string[] {
     `${r.ok ? 'OK' : 'MISMATCH'}: ${r.checkedEvents} events checked, last position ${r.lastPosition ?? '-'}`,
     `tree size ${r.treeSize}, root ${r.rootHash}`,
   ];
-  if (r.sealed) lines.push(`sealed: ${r.sealed.treeSize} events, ${r.sealed.matches ? 'every leaf matches' : 'the ledger differs from what was sealed'}`);
-  if (r.checkpoint) lines.push(`latest checkpoint (tree size ${r.checkpoint.treeSize}): ${r.checkpoint.matches ? 'root matches' : `root DIFFERS (ledger ${r.checkpoint.rootHash || 'too short'})`}`);
+  if (r.sealed)
+    lines.push(
+      `sealed: ${r.sealed.treeSize} events, ${r.sealed.matches ? 'every leaf matches' : 'the ledger differs from what was sealed'}`,
+    );
+  if (r.checkpoint)
+    lines.push(
+      `latest checkpoint (tree size ${r.checkpoint.treeSize}): ${r.checkpoint.matches ? 'root matches' : `root DIFFERS (ledger ${r.checkpoint.rootHash || 'too short'})`}`,
+    );
   const m = r.firstMismatch;
   if (m) lines.push(`first mismatch: stream ${m.streamName} revision ${m.revision} position ${m.position}: ${m.problem} (${m.detail})`);
   return lines;
@@ -260,7 +266,9 @@ async function exportLedger(file: string, out: Out): Promise<number> {
 
 function describeCheckpoint(r: CheckpointVerification, out: Out): number {
   if (r.ok) {
-    out(`OK: the ledger extends the checkpoint ${r.checkpoint?.origin} at tree size ${r.checkpoint?.treeSize} (root ${r.checkpoint?.rootHash})`);
+    out(
+      `OK: the ledger extends the checkpoint ${r.checkpoint?.origin} at tree size ${r.checkpoint?.treeSize} (root ${r.checkpoint?.rootHash})`,
+    );
     return 0;
   }
   out(`MISMATCH: ${r.problem}`);

@@ -12,10 +12,34 @@ export function random(seed: number): () => number {
   };
 }
 
-const GIVEN_M = ['Yohanes', 'Agustinus', 'Fransiskus', 'Petrus', 'Yosef', 'Markus', 'Antonius', 'Dominikus', 'Lalu', 'Muhammad', 'Ahmad', 'Rudi'];
+const GIVEN_M = [
+  'Yohanes',
+  'Agustinus',
+  'Fransiskus',
+  'Petrus',
+  'Yosef',
+  'Markus',
+  'Antonius',
+  'Dominikus',
+  'Lalu',
+  'Muhammad',
+  'Ahmad',
+  'Rudi',
+];
 const GIVEN_F = ['Maria', 'Fransiska', 'Yuliana', 'Theresia', 'Agnes', 'Margareta', 'Baiq', 'Siti', 'Nur', 'Dewi', 'Rosa', 'Elisabeth'];
 const FAMILY = ['Taek', 'Bana', 'Nino', 'Kefi', 'Sanam', 'Atok', 'Nahak', 'Seran', 'Hidayat', 'Saputra', 'Wulan', 'Lake'];
-const OCCUPATIONS: Occupation[] = ['PETANI', 'PETANI', 'PETANI', 'NELAYAN', 'PETERNAK', 'PEDAGANG', 'OJEK', 'BURUH_HARIAN', 'PENGRAJIN', 'LAINNYA'];
+const OCCUPATIONS: Occupation[] = [
+  'PETANI',
+  'PETANI',
+  'PETANI',
+  'NELAYAN',
+  'PETERNAK',
+  'PEDAGANG',
+  'OJEK',
+  'BURUH_HARIAN',
+  'PENGRAJIN',
+  'LAINNYA',
+];
 
 export type Person = Pick<EnrolWorker, 'nik' | 'fullName' | 'birthDate' | 'sex' | 'regionCode' | 'occupation'>;
 

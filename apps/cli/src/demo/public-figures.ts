@@ -26,14 +26,26 @@ const months = (from: string, to: string) => {
 };
 
 /** NTT (53): 100,000 workers from July 2025 (launched 21 July 2025), Rp10.8 billion budgeted for 2025. */
-export const NTT_2025 = { regionCode: '53', workers: 100_000, budget: 10_800_000_000, launchedOn: '2025-07-21', months: months('2025-07', '2025-12') };
+export const NTT_2025 = {
+  regionCode: '53',
+  workers: 100_000,
+  budget: 10_800_000_000,
+  launchedOn: '2025-07-21',
+  months: months('2025-07', '2025-12'),
+};
 /** NTT 2026: 50,000 of them for 12 months, Rp10.08 billion = 50,000 × Rp16,800 × 12. */
 export const NTT_2026 = { workers: 50_000, budget: 10_080_000_000, months: months('2026-01', '2026-12') };
 /** About 1,000,000 informal workers in NTT (vs ~600,000 formal). */
 export const NTT_INFORMAL_WORKFORCE = 1_000_000;
 
 /** TTU (53.03): 14,880 workers from 7 July 2025 on the regency APBD: ~Rp250 million a month, ~Rp3 billion a year. */
-export const TTU = { regionCode: '53.03', workers: 14_880, enrolledOn: '2025-07-07', months2025: months('2025-07', '2025-12'), months2026: months('2026-01', '2026-12') };
+export const TTU = {
+  regionCode: '53.03',
+  workers: 14_880,
+  enrolledOn: '2025-07-07',
+  months2025: months('2025-07', '2025-12'),
+  months2026: months('2026-01', '2026-12'),
+};
 /** Some TTU workers are paid by the province at the same time: that share is offered to the province's batches. */
 export const TTU_ALSO_OFFERED_TO_PROVINCE = 0.02;
 /** Village officials (perangkat desa) covered from village funds (Dana Desa): a few TTU villages. */
@@ -68,11 +80,7 @@ export const NTT_CLAIMS = {
   count: 40,
   total: 846_000_000,
   jkmDeaths: 12,
-  jkkDeaths: [
-    { scholarships: [12_000_000, 3_000_000] },
-    { scholarships: [2_000_000, 1_500_000] },
-    { scholarships: [3_000_000] },
-  ],
+  jkkDeaths: [{ scholarships: [12_000_000, 3_000_000] }, { scholarships: [2_000_000, 1_500_000] }, { scholarships: [3_000_000] }],
   /** 25 injuries with medical care: what the reported total leaves after the deaths. */
   jkkInjuries: { count: 25, medical: 4_420_000 },
 };

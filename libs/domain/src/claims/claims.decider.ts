@@ -26,7 +26,14 @@ export const noClaim: ClaimState = { status: 'NONE', claimId: '', workerId: '', 
 export function evolveClaim(state: ClaimState, event: ClaimEvent): ClaimState {
   switch (event.type) {
     case 'ClaimSubmitted':
-      return { status: 'SUBMITTED', claimId: event.data.claimId, workerId: event.data.workerId, type: event.data.type, regionCode: event.data.regionCode, incidentDate: event.data.incidentDate };
+      return {
+        status: 'SUBMITTED',
+        claimId: event.data.claimId,
+        workerId: event.data.workerId,
+        type: event.data.type,
+        regionCode: event.data.regionCode,
+        incidentDate: event.data.incidentDate,
+      };
     case 'ClaimSettled':
       return { ...state, status: 'SETTLED' };
     case 'ClaimRejected':
@@ -46,29 +53,53 @@ export function decideClaim(command: ClaimCommand, claim: ClaimState, worker: Wo
     if (claim.status !== 'NONE') throw new Conflict(`claim ${command.claimId} already exists`);
     if (worker.status === 'NEW') throw new NotFound(`worker ${command.workerId} does not exist`);
     assertNotFuture('submittedOn', command.submittedOn, command.today);
-    if (command.incidentDate > command.submittedOn) throw new RuleViolation(`the incident date ${command.incidentDate} is after the submission on ${command.submittedOn}`, [{ field: 'incidentDate', message: 'must not be in the future' }]);
+    if (command.incidentDate > command.submittedOn)
+      throw new RuleViolation(`the incident date ${command.incidentDate} is after the submission on ${command.submittedOn}`, [
+        { field: 'incidentDate', message: 'must not be in the future' },
+      ]);
     const same = Object.entries(worker.claims).find(([, c]) => c.incidentDate === command.incidentDate && c.status !== 'REJECTED');
     if (same) throw new Conflict(`a claim for this worker and incident date ${command.incidentDate} already exists (${same[0]})`);
     if (command.claimType === 'JKM') assertNoOtherDeath(worker, command.incidentDate, command.claimId);
-    const ref = { claimId: command.claimId, workerId: command.workerId, type: command.claimType, regionCode: worker.regionCode, incidentDate: command.incidentDate };
+    const ref = {
+      claimId: command.claimId,
+      workerId: command.workerId,
+      type: command.claimType,
+      regionCode: worker.regionCode,
+      incidentDate: command.incidentDate,
+    };
     return [
-      { type: 'ClaimSubmitted', data: { ...ref, submittedOn: command.submittedOn, personal: { description: command.description } }, effectiveDate: command.incidentDate },
+      {
+        type: 'ClaimSubmitted',
+        data: { ...ref, submittedOn: command.submittedOn, personal: { description: command.description } },
+        effectiveDate: command.incidentDate,
+      },
       recorded(ref, 'SUBMITTED', command.claimType === 'JKM', command.submittedOn),
     ];
   }
   if (claim.status === 'NONE') throw new NotFound(`claim ${command.claimId} does not exist`);
   if (claim.status !== 'SUBMITTED') throw new Conflict(`claim ${command.claimId} is already ${claim.status.toLowerCase()}`);
-  const ref = { claimId: claim.claimId, workerId: claim.workerId, type: claim.type, regionCode: claim.regionCode, incidentDate: claim.incidentDate };
+  const ref = {
+    claimId: claim.claimId,
+    workerId: claim.workerId,
+    type: claim.type,
+    regionCode: claim.regionCode,
+    incidentDate: claim.incidentDate,
+  };
 
   if (command.type === 'RejectClaim') {
     assertNotFuture('rejectedOn', command.rejectedOn, command.today);
     return [
-      { type: 'ClaimRejected', data: { ...ref, reason: command.reason, rejectedOn: command.rejectedOn }, effectiveDate: command.rejectedOn },
+      {
+        type: 'ClaimRejected',
+        data: { ...ref, reason: command.reason, rejectedOn: command.rejectedOn },
+        effectiveDate: command.rejectedOn,
+      },
       recorded(ref, 'REJECTED', false, command.rejectedOn),
     ];
   }
 
-  if (command.settledOn < claim.incidentDate) throw new RuleViolation(`settledOn ${command.settledOn} is before the incident on ${claim.incidentDate}`);
+  if (command.settledOn < claim.incidentDate)
+    throw new RuleViolation(`settledOn ${command.settledOn} is before the incident on ${claim.incidentDate}`);
   assertNotFuture('settledOn', command.settledOn, command.today);
   const timeline = timelineOf(worker);
   const coverage = coverageOn(timeline, claim.incidentDate);
@@ -93,7 +124,11 @@ export function decideClaim(command: ClaimCommand, claim: ClaimState, worker: Wo
   const amount = command.benefits.reduce((sum, b) => sum + b.amount, 0);
   const exit = death && worker.status !== 'EXITED' ? exitEvents(worker, 'DECEASED', claim.incidentDate, command.today, claim.claimId) : [];
   return [
-    { type: 'ClaimSettled', data: { ...ref, settledOn: command.settledOn, amount, benefits: command.benefits, paymentReference: command.paymentReference }, effectiveDate: command.settledOn },
+    {
+      type: 'ClaimSettled',
+      data: { ...ref, settledOn: command.settledOn, amount, benefits: command.benefits, paymentReference: command.paymentReference },
+      effectiveDate: command.settledOn,
+    },
     recorded(ref, 'SETTLED', death, command.settledOn),
     ...exit,
   ];
@@ -101,8 +136,13 @@ export function decideClaim(command: ClaimCommand, claim: ClaimState, worker: Wo
 
 /** A worker dies once: no second death claim in the membership of the incident. */
 function assertNoOtherDeath(worker: WorkerState, incidentDate: string, claimId: string): void {
-  const other = Object.entries(worker.claims).find(([id, c]) => id !== claimId && c.death && c.status !== 'REJECTED' && sameMembership(worker, c.incidentDate, incidentDate));
-  if (other) throw new Conflict(`a death of this worker is already claimed in this membership (claim ${other[0]}, ${other[1].type}, ${other[1].incidentDate})`);
+  const other = Object.entries(worker.claims).find(
+    ([id, c]) => id !== claimId && c.death && c.status !== 'REJECTED' && sameMembership(worker, c.incidentDate, incidentDate),
+  );
+  if (other)
+    throw new Conflict(
+      `a death of this worker is already claimed in this membership (claim ${other[0]}, ${other[1].type}, ${other[1].incidentDate})`,
+    );
   if (worker.exitReason === 'DECEASED' && worker.exitedOn && worker.exitedOn < incidentDate) {
     throw new Conflict(`the worker died on ${worker.exitedOn}`);
   }
@@ -113,8 +153,17 @@ function sameMembership(worker: WorkerState, a: string, b: string): boolean {
   return membershipOn(timeline, a) === membershipOn(timeline, b);
 }
 
-function recorded(ref: { claimId: string; workerId: string; type: ClaimType; incidentDate: string }, status: 'SUBMITTED' | 'SETTLED' | 'REJECTED', death: boolean, on: string): WorkerClaimRecorded {
-  return { type: 'WorkerClaimRecorded', data: { workerId: ref.workerId, claimId: ref.claimId, type: ref.type, incidentDate: ref.incidentDate, status, death }, effectiveDate: on };
+function recorded(
+  ref: { claimId: string; workerId: string; type: ClaimType; incidentDate: string },
+  status: 'SUBMITTED' | 'SETTLED' | 'REJECTED',
+  death: boolean,
+  on: string,
+): WorkerClaimRecorded {
+  return {
+    type: 'WorkerClaimRecorded',
+    data: { workerId: ref.workerId, claimId: ref.claimId, type: ref.type, incidentDate: ref.incidentDate, status, death },
+    effectiveDate: on,
+  };
 }
 
 /** A claim is decided on its own stream together with its worker's (coverage, paid months). */

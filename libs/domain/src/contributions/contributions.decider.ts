@@ -43,13 +43,22 @@ export interface BatchDecision {
  * month may be paid: enrolled, not exited, not lapsed, at most 3 months of arrears), 12 (the tariff of
  * the worker's month).
  */
-export function decideContributionBatch(command: PayContributions, allocation: AllocationState, workers: ReadonlyMap<string, WorkerState>): BatchDecision {
+export function decideContributionBatch(
+  command: PayContributions,
+  allocation: AllocationState,
+  workers: ReadonlyMap<string, WorkerState>,
+): BatchDecision {
   if (!allocation.exists) throw new NotFound(`allocation ${command.allocationId} does not exist`);
   const unknown = command.workerIds.filter((id) => (workers.get(id)?.status ?? 'NEW') === 'NEW');
-  if (unknown.length) throw new NotFound(`unknown workers: ${unknown.slice(0, 20).join(', ')}${unknown.length > 20 ? ` and ${unknown.length - 20} more` : ''}`);
+  if (unknown.length)
+    throw new NotFound(
+      `unknown workers: ${unknown.slice(0, 20).join(', ')}${unknown.length > 20 ? ` and ${unknown.length - 20} more` : ''}`,
+    );
   const outside = command.workerIds.filter((id) => !contains(allocation.regionCode, workers.get(id)!.regionCode));
   if (outside.length) {
-    throw new RuleViolation(`allocation ${command.allocationId} of region ${allocation.regionCode} cannot fund workers outside it: ${outside.slice(0, 20).join(', ')}`);
+    throw new RuleViolation(
+      `allocation ${command.allocationId} of region ${allocation.regionCode} cannot fund workers outside it: ${outside.slice(0, 20).join(', ')}`,
+    );
   }
   if (new Set(command.workerIds).size !== command.workerIds.length) throw new Conflict('a worker is named twice in the batch');
   assertNotFuture('paidOn', command.paidOn, command.today);
@@ -101,7 +110,15 @@ export function decideContributionBatch(command: PayContributions, allocation: A
   const disbursed =
     contributions.length > 0
       ? (fundingDecider.decide(
-          { type: 'DisburseFunds', allocationId: command.allocationId, batchId: command.batchId, period: command.period, workerCount: contributions.length, amount, paidOn: command.paidOn },
+          {
+            type: 'DisburseFunds',
+            allocationId: command.allocationId,
+            batchId: command.batchId,
+            period: command.period,
+            workerCount: contributions.length,
+            amount,
+            paidOn: command.paidOn,
+          },
           allocation,
         ) as FundsDisbursed[])
       : [];
@@ -109,7 +126,11 @@ export function decideContributionBatch(command: PayContributions, allocation: A
   const refusals: DoubleFundingRefused[] = [];
   for (let i = 0; i < doubleFunded.length; i += DOUBLE_FUNDING_CHUNK) {
     const workers = doubleFunded.slice(i, i + DOUBLE_FUNDING_CHUNK);
-    refusals.push({ type: 'DoubleFundingRefused', data: { ...refOf(allocation), batchId: command.batchId, period: command.period, workers, refusedOn: command.paidOn }, effectiveDate: command.paidOn });
+    refusals.push({
+      type: 'DoubleFundingRefused',
+      data: { ...refOf(allocation), batchId: command.batchId, period: command.period, workers, refusedOn: command.paidOn },
+      effectiveDate: command.paidOn,
+    });
   }
   return { allocationEvents: [...disbursed, ...refusals], contributions, skipped, workerCount: contributions.length, amount };
 }
@@ -125,7 +146,14 @@ function eligibilityOf(timeline: MembershipTimeline, period: string): TariffElig
   return { registeredOn: membership.enrolledOn, paidUpToJuly2020, monthsAlreadyPaid: paid.length };
 }
 
-const FUNDING_EVENTS = new Set<string>(['FundingAllocated', 'FundingRevised', 'FundsDisbursed', 'FundsReleased', 'DoubleFundingRefused', 'FundsRefunded'] satisfies FundingEvent['type'][]);
+const FUNDING_EVENTS = new Set<string>([
+  'FundingAllocated',
+  'FundingRevised',
+  'FundsDisbursed',
+  'FundsReleased',
+  'DoubleFundingRefused',
+  'FundsRefunded',
+] satisfies FundingEvent['type'][]);
 const isFundingEvent = (e: BatchEvent): e is FundingEvent => FUNDING_EVENTS.has(e.type);
 
 /**

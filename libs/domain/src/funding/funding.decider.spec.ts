@@ -32,15 +32,33 @@ const disbursed = (batchId: string, amount: number): FundingEvent => ({
 
 describe('funding: allocate', () => {
   it('records a new allocation with its business date', () => {
-    spec.given([]).when(allocate).then([{ type: 'FundingAllocated', data: allocated.data, effectiveDate: '2026-01-02' }]);
+    spec
+      .given([])
+      .when(allocate)
+      .then([{ type: 'FundingAllocated', data: allocated.data, effectiveDate: '2026-01-02' }]);
   });
 
   it('allocates village funds (Dana Desa) only to a desa, and APBD only at its own level', () => {
-    spec.given([]).when({ ...allocate, fundingSource: 'DANA_DESA', regionCode: '53.03.01.2005' }).then([{ type: 'FundingAllocated' }]);
-    spec.given([]).when({ ...allocate, fundingSource: 'DANA_DESA', regionCode: '52.71.01.1004' }).thenFails(RuleViolation, /desa/);
-    spec.given([]).when({ ...allocate, fundingSource: 'APBD_PROVINSI', regionCode: '53.03' }).thenFails(RuleViolation, /province/);
-    spec.given([]).when({ ...allocate, fundingSource: 'APBD_KABUPATEN_KOTA', regionCode: '53' }).thenFails(RuleViolation, /regency/);
-    spec.given([]).when({ ...allocate, fundingSource: 'APBN', regionCode: 'ID' }).then([{ type: 'FundingAllocated' }]);
+    spec
+      .given([])
+      .when({ ...allocate, fundingSource: 'DANA_DESA', regionCode: '53.03.01.2005' })
+      .then([{ type: 'FundingAllocated' }]);
+    spec
+      .given([])
+      .when({ ...allocate, fundingSource: 'DANA_DESA', regionCode: '52.71.01.1004' })
+      .thenFails(RuleViolation, /desa/);
+    spec
+      .given([])
+      .when({ ...allocate, fundingSource: 'APBD_PROVINSI', regionCode: '53.03' })
+      .thenFails(RuleViolation, /province/);
+    spec
+      .given([])
+      .when({ ...allocate, fundingSource: 'APBD_KABUPATEN_KOTA', regionCode: '53' })
+      .thenFails(RuleViolation, /regency/);
+    spec
+      .given([])
+      .when({ ...allocate, fundingSource: 'APBN', regionCode: 'ID' })
+      .then([{ type: 'FundingAllocated' }]);
   });
 
   it('refuses to allocate the same allocation twice', () => {
@@ -52,19 +70,36 @@ describe('funding: revise', () => {
   it('revises the total and keeps the previous amount for the auditors', () => {
     spec
       .given([allocated])
-      .when({ type: 'ReviseFunding', allocationId: 'a-ntt-2026', amount: 10_800_000_000, reason: 'APBD Perubahan', legalBasis: 'Perda 2/2026', revisedOn: '2026-09-01' })
+      .when({
+        type: 'ReviseFunding',
+        allocationId: 'a-ntt-2026',
+        amount: 10_800_000_000,
+        reason: 'APBD Perubahan',
+        legalBasis: 'Perda 2/2026',
+        revisedOn: '2026-09-01',
+      })
       .then([{ type: 'FundingRevised', data: { previousAmount: 10_080_000_000, amount: 10_800_000_000 } as never }]);
   });
 
   it('never revises below what is already disbursed', () => {
     spec
       .given([allocated, disbursed('b1', 840_000_000)])
-      .when({ type: 'ReviseFunding', allocationId: 'a-ntt-2026', amount: 839_999_999, reason: 'cut', legalBasis: 'x', revisedOn: '2026-09-01' })
+      .when({
+        type: 'ReviseFunding',
+        allocationId: 'a-ntt-2026',
+        amount: 839_999_999,
+        reason: 'cut',
+        legalBasis: 'x',
+        revisedOn: '2026-09-01',
+      })
       .thenFails(RuleViolation, /below what is already disbursed/);
   });
 
   it('cannot revise an unknown allocation', () => {
-    spec.given([]).when({ type: 'ReviseFunding', allocationId: 'nope', amount: 1, reason: 'r', legalBasis: 'l', revisedOn: '2026-01-01' }).thenFails(NotFound);
+    spec
+      .given([])
+      .when({ type: 'ReviseFunding', allocationId: 'nope', amount: 1, reason: 'r', legalBasis: 'l', revisedOn: '2026-01-01' })
+      .thenFails(NotFound);
   });
 });
 
@@ -80,19 +115,31 @@ describe('funding: disburse (rule 3: never more than the current amount)', () =>
   });
 
   it('disburses up to exactly what remains', () => {
-    spec.given([allocated, disbursed('b1', 10_000_000_000)]).when(disburse(80_000_000)).then([{ type: 'FundsDisbursed' }]);
+    spec
+      .given([allocated, disbursed('b1', 10_000_000_000)])
+      .when(disburse(80_000_000))
+      .then([{ type: 'FundsDisbursed' }]);
   });
 
   it('refuses a batch larger than what remains and names the shortfall', () => {
-    spec.given([allocated, disbursed('b1', 10_000_000_000)]).when(disburse(80_000_001)).thenFails(RuleViolation, /shortfall Rp1\b/);
+    spec
+      .given([allocated, disbursed('b1', 10_000_000_000)])
+      .when(disburse(80_000_001))
+      .thenFails(RuleViolation, /shortfall Rp1\b/);
   });
 
   it('refuses a period outside the fiscal year', () => {
-    spec.given([allocated]).when(disburse(16_800, '2025-11')).thenFails(RuleViolation, /outside the allocation's fiscal year 2026/);
+    spec
+      .given([allocated])
+      .when(disburse(16_800, '2025-11'))
+      .thenFails(RuleViolation, /outside the allocation's fiscal year 2026/);
   });
 
   it("rule 13: December of the year before is paid from the new year's budget, as its spending", () => {
-    spec.given([allocated]).when(disburse(16_800, '2025-12')).then([{ type: 'FundsDisbursed' }]);
+    spec
+      .given([allocated])
+      .when(disburse(16_800, '2025-12'))
+      .then([{ type: 'FundsDisbursed' }]);
   });
 
   it('counts released funds as available again', () => {
@@ -100,7 +147,11 @@ describe('funding: disburse (rule 3: never more than the current amount)', () =>
       .given([
         allocated,
         disbursed('b1', 10_080_000_000),
-        { type: 'FundsReleased', data: { ...ref, batchId: 'b1', workerCount: 1, amount: 16_800, reason: 'r', releasedOn: '2026-01-16' }, effectiveDate: '2026-01-16' },
+        {
+          type: 'FundsReleased',
+          data: { ...ref, batchId: 'b1', workerCount: 1, amount: 16_800, reason: 'r', releasedOn: '2026-01-16' },
+          effectiveDate: '2026-01-16',
+        },
       ])
       .when(disburse(16_800))
       .then([{ type: 'FundsDisbursed' }]);

@@ -114,7 +114,9 @@ export const fundingDecider: Decider<FundingCommand, AllocationState, FundingEve
             }
           : state;
       case 'FundsRefunded':
-        return state.exists ? { ...state, disbursed: state.disbursed - event.data.amount, refunded: state.refunded + event.data.amount } : state;
+        return state.exists
+          ? { ...state, disbursed: state.disbursed - event.data.amount, refunded: state.refunded + event.data.amount }
+          : state;
       case 'DoubleFundingRefused': {
         if (!state.exists) return state;
         const refused = { ...state.refused };
@@ -136,7 +138,12 @@ export const fundingDecider: Decider<FundingCommand, AllocationState, FundingEve
 };
 
 export function refOf(state: Extract<AllocationState, { exists: true }>): AllocationRef {
-  return { allocationId: state.allocationId, regionCode: state.regionCode, fundingSource: state.fundingSource, fiscalYear: state.fiscalYear };
+  return {
+    allocationId: state.allocationId,
+    regionCode: state.regionCode,
+    fundingSource: state.fundingSource,
+    fiscalYear: state.fiscalYear,
+  };
 }
 
 type Existing = Extract<AllocationState, { exists: true }>;
@@ -144,7 +151,9 @@ type Existing = Extract<AllocationState, { exists: true }>;
 /** Rule 13: a budget of year Y acts on business dates from its allocation to 31 December Y. */
 function assertInsideYear(state: Existing, field: string, date: string): void {
   if (date < state.allocatedOn || date > `${state.fiscalYear}-12-31`) {
-    throw new RuleViolation(`${field} ${date} is outside allocation ${state.allocationId}'s budget year: from ${state.allocatedOn} to ${state.fiscalYear}-12-31`);
+    throw new RuleViolation(
+      `${field} ${date} is outside allocation ${state.allocationId}'s budget year: from ${state.allocatedOn} to ${state.fiscalYear}-12-31`,
+    );
   }
 }
 

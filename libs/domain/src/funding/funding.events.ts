@@ -61,7 +61,13 @@ export type DoubleFundingRefused = DomainEvent<
  */
 export type FundsRefunded = DomainEvent<
   'FundsRefunded',
-  AllocationRef & { workerId: string; periods: Array<{ period: string; amount: number }>; amount: number; refundedOn: string; reason: 'PAID_AFTER_EXIT' }
+  AllocationRef & {
+    workerId: string;
+    periods: Array<{ period: string; amount: number }>;
+    amount: number;
+    refundedOn: string;
+    reason: 'PAID_AFTER_EXIT';
+  }
 >;
 
 export type FundingEvent = FundingAllocated | FundingRevised | FundsDisbursed | FundsReleased | DoubleFundingRefused | FundsRefunded;

@@ -18,9 +18,19 @@ export function assertSourceFitsRegion(source: FundingSource, regionCode: string
   const level = findRegion(regionCode)?.level;
   const isDesa = level === 'village' && regionCode.split('.')[3]?.startsWith('2');
   const fits =
-    source === 'APBD_PROVINSI' ? level === 'province' : source === 'APBD_KABUPATEN_KOTA' ? level === 'regency' : source === 'DANA_DESA' ? isDesa : true;
+    source === 'APBD_PROVINSI'
+      ? level === 'province'
+      : source === 'APBD_KABUPATEN_KOTA'
+        ? level === 'regency'
+        : source === 'DANA_DESA'
+          ? isDesa
+          : true;
   if (!fits) {
-    const needs = { APBD_PROVINSI: 'a province', APBD_KABUPATEN_KOTA: 'a regency or city', DANA_DESA: 'a desa (village code ending 2xxx)' } as Record<string, string>;
+    const needs = {
+      APBD_PROVINSI: 'a province',
+      APBD_KABUPATEN_KOTA: 'a regency or city',
+      DANA_DESA: 'a desa (village code ending 2xxx)',
+    } as Record<string, string>;
     throw new RuleViolation(`${source} funds must be allocated by ${needs[source]}; ${regionCode} is not one`);
   }
 }

@@ -1,4 +1,13 @@
-import { BENEFIT_KINDS, BenefitLinesToCheck, checkBenefitLines, disabilityBenefitFor, JKK_DEATH_BENEFIT, jkkTableOn, jkmTableOn, scholarshipTableOn } from './benefits';
+import {
+  BENEFIT_KINDS,
+  BenefitLinesToCheck,
+  checkBenefitLines,
+  disabilityBenefitFor,
+  JKK_DEATH_BENEFIT,
+  jkkTableOn,
+  jkmTableOn,
+  scholarshipTableOn,
+} from './benefits';
 
 const jkm2025 = (lines: BenefitLinesToCheck['lines'], paidMonthsBeforeIncident = 12): BenefitLinesToCheck => ({
   claimType: 'JKM',
@@ -81,8 +90,13 @@ describe('checkBenefitLines', () => {
     });
 
     it('refuses a kind that does not exist and an amount that is not whole positive rupiah', () => {
-      const problems = checkBenefitLines(jkm2025([...JKM_42M, { kind: 'BONUS', amount: 1 }, { kind: 'SCHOLARSHIP', amount: 1_500_000.5 }], 40));
-      expect(problems.map((p) => [p.index, p.kind])).toEqual([[3, 'BONUS'], [4, 'SCHOLARSHIP']]);
+      const problems = checkBenefitLines(
+        jkm2025([...JKM_42M, { kind: 'BONUS', amount: 1 }, { kind: 'SCHOLARSHIP', amount: 1_500_000.5 }], 40),
+      );
+      expect(problems.map((p) => [p.index, p.kind])).toEqual([
+        [3, 'BONUS'],
+        [4, 'SCHOLARSHIP'],
+      ]);
     });
   });
 
@@ -92,8 +106,18 @@ describe('checkBenefitLines', () => {
     });
 
     it('refuses JKK_FUNERAL of Rp99,000,000', () => {
-      const problems = checkBenefitLines(jkk2025([{ kind: 'JKK_DEATH', amount: 48_000_000 }, { kind: 'JKK_FUNERAL', amount: 99_000_000 }], { isDeath: true }));
-      expect(problems).toEqual([{ index: 1, kind: 'JKK_FUNERAL', problem: expect.stringMatching(/Rp10,000,000 \(PP 82\/2019\), not Rp99,000,000/) }]);
+      const problems = checkBenefitLines(
+        jkk2025(
+          [
+            { kind: 'JKK_DEATH', amount: 48_000_000 },
+            { kind: 'JKK_FUNERAL', amount: 99_000_000 },
+          ],
+          { isDeath: true },
+        ),
+      );
+      expect(problems).toEqual([
+        { index: 1, kind: 'JKK_FUNERAL', problem: expect.stringMatching(/Rp10,000,000 \(PP 82\/2019\), not Rp99,000,000/) },
+      ]);
     });
 
     it('refuses death benefits when nobody died', () => {
@@ -102,7 +126,16 @@ describe('checkBenefitLines', () => {
     });
 
     it('pays medical care without a cap and caps home care, temporary incapacity and transport', () => {
-      expect(checkBenefitLines(jkk2025([{ kind: 'JKK_MEDICAL', amount: 750_000_000 }, { kind: 'JKK_HOME_CARE', amount: 20_000_000 }, { kind: 'JKK_TEMPORARY_INCAPACITY', amount: 12_000_000 }, { kind: 'JKK_TRANSPORT', amount: 17_000_000 }]))).toEqual([]);
+      expect(
+        checkBenefitLines(
+          jkk2025([
+            { kind: 'JKK_MEDICAL', amount: 750_000_000 },
+            { kind: 'JKK_HOME_CARE', amount: 20_000_000 },
+            { kind: 'JKK_TEMPORARY_INCAPACITY', amount: 12_000_000 },
+            { kind: 'JKK_TRANSPORT', amount: 17_000_000 },
+          ]),
+        ),
+      ).toEqual([]);
       const problems = checkBenefitLines(
         jkk2025([
           { kind: 'JKK_HOME_CARE', amount: 15_000_000 },
@@ -115,7 +148,13 @@ describe('checkBenefitLines', () => {
     });
 
     it('has no home care before PP 82/2019 and lower transport caps', () => {
-      const old = jkk2025([{ kind: 'JKK_HOME_CARE', amount: 1_000_000 }, { kind: 'JKK_TRANSPORT', amount: 5_000_001 }], { incidentDate: '2019-06-01' });
+      const old = jkk2025(
+        [
+          { kind: 'JKK_HOME_CARE', amount: 1_000_000 },
+          { kind: 'JKK_TRANSPORT', amount: 5_000_001 },
+        ],
+        { incidentDate: '2019-06-01' },
+      );
       expect(checkBenefitLines(old).map((p) => [p.index, p.problem])).toEqual([
         [0, expect.stringMatching(/not a benefit under PP 44\/2015/)],
         [1, expect.stringMatching(/at most Rp5,000,000/)],
@@ -123,13 +162,19 @@ describe('checkBenefitLines', () => {
     });
 
     it('caps disability at 70% × 80 × income = Rp56,000,000, or at the percentage of the items given', () => {
-      expect(checkBenefitLines(jkk2025([{ kind: 'JKK_DISABILITY', amount: 56_000_000 }], { isTotalPermanentDisability: true }))).toEqual([]);
+      expect(checkBenefitLines(jkk2025([{ kind: 'JKK_DISABILITY', amount: 56_000_000 }], { isTotalPermanentDisability: true }))).toEqual(
+        [],
+      );
       expect(checkBenefitLines(jkk2025([{ kind: 'JKK_DISABILITY', amount: 56_000_001 }]))).toHaveLength(1);
       expect(disabilityBenefitFor(['THUMB_RIGHT'], '2025-10-05')).toBe(12_000_000);
       expect(disabilityBenefitFor(['INDEX_FINGER_FIRST_JOINT_RIGHT'], '2025-10-05')).toBe(3_600_000);
       expect(disabilityBenefitFor(['BOTH_LEGS_FROM_HIP', 'SIGHT_ONE_EYE'], '2025-10-05')).toBe(56_000_000);
-      expect(checkBenefitLines(jkk2025([{ kind: 'JKK_DISABILITY', amount: 12_000_000 }], { disabilityItems: ['THUMB_RIGHT'] }))).toEqual([]);
-      expect(checkBenefitLines(jkk2025([{ kind: 'JKK_DISABILITY', amount: 12_000_001 }], { disabilityItems: ['THUMB_RIGHT'] }))).toHaveLength(1);
+      expect(checkBenefitLines(jkk2025([{ kind: 'JKK_DISABILITY', amount: 12_000_000 }], { disabilityItems: ['THUMB_RIGHT'] }))).toEqual(
+        [],
+      );
+      expect(
+        checkBenefitLines(jkk2025([{ kind: 'JKK_DISABILITY', amount: 12_000_001 }], { disabilityItems: ['THUMB_RIGHT'] })),
+      ).toHaveLength(1);
     });
   });
 
@@ -146,7 +191,14 @@ describe('checkBenefitLines', () => {
     });
 
     it('are paid on a JKK total permanent disability, with no minimum of paid months', () => {
-      expect(checkBenefitLines(jkk2025([{ kind: 'JKK_DISABILITY', amount: 56_000_000 }, ...two], { isTotalPermanentDisability: true, paidMonthsBeforeIncident: 1 }))).toEqual([]);
+      expect(
+        checkBenefitLines(
+          jkk2025([{ kind: 'JKK_DISABILITY', amount: 56_000_000 }, ...two], {
+            isTotalPermanentDisability: true,
+            paidMonthsBeforeIncident: 1,
+          }),
+        ),
+      ).toEqual([]);
     });
 
     it('need 36 months paid before a JKM death: 36 is enough, 35 is not', () => {
@@ -157,9 +209,11 @@ describe('checkBenefitLines', () => {
     });
 
     it('go to at most 2 children at the table amounts', () => {
-      const problems = checkBenefitLines(jkm2025([...JKM_42M, ...two, { kind: 'SCHOLARSHIP', amount: 3_000_000 }, ], 40));
+      const problems = checkBenefitLines(jkm2025([...JKM_42M, ...two, { kind: 'SCHOLARSHIP', amount: 3_000_000 }], 40));
       expect(problems).toEqual([{ index: 5, kind: 'SCHOLARSHIP', problem: expect.stringMatching(/at most 2 children/) }]);
-      expect(checkBenefitLines(jkm2025([...JKM_42M, { kind: 'SCHOLARSHIP', amount: 2_500_000 }], 40))[0].problem).toMatch(/Rp1,500,000, Rp2,000,000, Rp3,000,000, Rp12,000,000 per child per year/);
+      expect(checkBenefitLines(jkm2025([...JKM_42M, { kind: 'SCHOLARSHIP', amount: 2_500_000 }], 40))[0].problem).toMatch(
+        /Rp1,500,000, Rp2,000,000, Rp3,000,000, Rp12,000,000 per child per year/,
+      );
     });
 
     it('can be recorded for a death between 2019-12-02 and 2021-02-02, when settled from 2021-04-01', () => {
@@ -178,7 +232,10 @@ describe('checkBenefitLines', () => {
         { kind: 'JKM_PERIODIC', amount: 4_800_000 },
         { kind: 'JKM_FUNERAL', amount: 3_000_000 },
       ];
-      const death = (paid: number, scholarships: BenefitLinesToCheck['lines']) => ({ ...jkm2025([...old, ...scholarships], paid), incidentDate: '2019-06-01' });
+      const death = (paid: number, scholarships: BenefitLinesToCheck['lines']) => ({
+        ...jkm2025([...old, ...scholarships], paid),
+        incidentDate: '2019-06-01',
+      });
 
       it('pays one scholarship of Rp12,000,000 after 60 months', () => {
         expect(checkBenefitLines(death(60, [{ kind: 'SCHOLARSHIP', amount: 12_000_000 }]))).toEqual([]);
@@ -186,10 +243,17 @@ describe('checkBenefitLines', () => {
 
       it('refuses it after 59 months, a second child and another amount', () => {
         expect(checkBenefitLines(death(59, [{ kind: 'SCHOLARSHIP', amount: 12_000_000 }]))[0].problem).toMatch(/needs 60 months/);
-        expect(checkBenefitLines(death(60, [{ kind: 'SCHOLARSHIP', amount: 12_000_000 }, { kind: 'SCHOLARSHIP', amount: 12_000_000 }]))).toEqual([
-          { index: 4, kind: 'SCHOLARSHIP', problem: expect.stringMatching(/at most 1 child receives/) },
-        ]);
-        expect(checkBenefitLines(death(60, [{ kind: 'SCHOLARSHIP', amount: 3_000_000 }]))[0].problem).toMatch(/Rp12,000,000 per child, once/);
+        expect(
+          checkBenefitLines(
+            death(60, [
+              { kind: 'SCHOLARSHIP', amount: 12_000_000 },
+              { kind: 'SCHOLARSHIP', amount: 12_000_000 },
+            ]),
+          ),
+        ).toEqual([{ index: 4, kind: 'SCHOLARSHIP', problem: expect.stringMatching(/at most 1 child receives/) }]);
+        expect(checkBenefitLines(death(60, [{ kind: 'SCHOLARSHIP', amount: 3_000_000 }]))[0].problem).toMatch(
+          /Rp12,000,000 per child, once/,
+        );
       });
     });
   });

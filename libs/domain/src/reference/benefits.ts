@@ -43,8 +43,17 @@ export type BenefitKind =
   | 'SCHOLARSHIP';
 
 export const BENEFIT_KINDS: readonly BenefitKind[] = [
-  'JKM_LUMP_SUM', 'JKM_PERIODIC', 'JKM_FUNERAL',
-  'JKK_MEDICAL', 'JKK_TRANSPORT', 'JKK_HOME_CARE', 'JKK_TEMPORARY_INCAPACITY', 'JKK_DISABILITY', 'JKK_DEATH', 'JKK_PERIODIC', 'JKK_FUNERAL',
+  'JKM_LUMP_SUM',
+  'JKM_PERIODIC',
+  'JKM_FUNERAL',
+  'JKK_MEDICAL',
+  'JKK_TRANSPORT',
+  'JKK_HOME_CARE',
+  'JKK_TEMPORARY_INCAPACITY',
+  'JKK_DISABILITY',
+  'JKK_DEATH',
+  'JKK_PERIODIC',
+  'JKK_FUNERAL',
   'SCHOLARSHIP',
 ];
 
@@ -194,10 +203,17 @@ export const DISABILITY_PERCENTAGES: Readonly<Record<string, { tenths: number; d
 };
 
 /** The disability benefit of some items: their percentages added up, at most 70%, × 80 × income (whole rupiah, rounded down). */
-export function disabilityBenefitFor(items: readonly string[], incidentDate: string, declaredMonthlyIncome = DECLARED_MONTHLY_INCOME): number {
+export function disabilityBenefitFor(
+  items: readonly string[],
+  incidentDate: string,
+  declaredMonthlyIncome = DECLARED_MONTHLY_INCOME,
+): number {
   const table = jkkTableOn(incidentDate);
   if (!table) return 0;
-  const tenths = Math.min(table.disabilityMaxTenths, items.reduce((sum, item) => sum + (DISABILITY_PERCENTAGES[item]?.tenths ?? 0), 0));
+  const tenths = Math.min(
+    table.disabilityMaxTenths,
+    items.reduce((sum, item) => sum + (DISABILITY_PERCENTAGES[item]?.tenths ?? 0), 0),
+  );
   return Math.floor((declaredMonthlyIncome * table.disabilityIncomeMultiple * tenths) / 1000);
 }
 
@@ -253,13 +269,26 @@ export function checkBenefitLines(input: BenefitLinesToCheck): BenefitLineProble
       if (input.settledOn && school.paidFrom && input.settledOn < school.paidFrom) {
         return add(index, kind, `scholarships under ${school.basis} are paid from ${school.paidFrom}`);
       }
-      if (scholarships > school.maxChildren) return add(index, kind, `at most ${school.maxChildren} ${school.maxChildren === 1 ? 'child receives' : 'children receive'} a scholarship (${school.basis})`);
+      if (scholarships > school.maxChildren)
+        return add(
+          index,
+          kind,
+          `at most ${school.maxChildren} ${school.maxChildren === 1 ? 'child receives' : 'children receive'} a scholarship (${school.basis})`,
+        );
       const allowed = [...new Set(Object.values(school.perChildPerYear))];
       if (!allowed.includes(amount)) {
-        return add(index, kind, `a scholarship is ${allowed.map(formatRupiah).join(', ')} per child${school.per === 'YEAR' ? ' per year' : ', once'} (${school.basis})`);
+        return add(
+          index,
+          kind,
+          `a scholarship is ${allowed.map(formatRupiah).join(', ')} per child${school.per === 'YEAR' ? ' per year' : ', once'} (${school.basis})`,
+        );
       }
       if (input.claimType === 'JKM' && input.paidMonthsBeforeIncident < school.jkmMinimumPaidMonths) {
-        return add(index, kind, `a scholarship on a JKM claim needs ${school.jkmMinimumPaidMonths} months paid before the incident in the current membership; the worker has ${input.paidMonthsBeforeIncident} (${school.basis})`);
+        return add(
+          index,
+          kind,
+          `a scholarship on a JKM claim needs ${school.jkmMinimumPaidMonths} months paid before the incident in the current membership; the worker has ${input.paidMonthsBeforeIncident} (${school.basis})`,
+        );
       }
       return;
     }
@@ -277,10 +306,16 @@ export function checkBenefitLines(input: BenefitLinesToCheck): BenefitLineProble
     if (!jkk) return add(index, kind, `no JKK benefit table is in force on ${input.incidentDate}`);
     const exact = (expected: number, what: string) => {
       if (count > 1) return add(index, kind, `${kind} is paid once`);
-      if (amount !== expected) add(index, kind, `${kind} is ${what}: ${formatRupiah(expected)} (${jkk.basis}), not ${formatRupiah(amount)}`);
+      if (amount !== expected)
+        add(index, kind, `${kind} is ${what}: ${formatRupiah(expected)} (${jkk.basis}), not ${formatRupiah(amount)}`);
     };
     const capped = (max: number, what: string) => {
-      if (total > max) add(index, kind, `${kind} is at most ${formatRupiah(max)} (${what}, ${jkk.basis}); the lines so far add up to ${formatRupiah(total)}`);
+      if (total > max)
+        add(
+          index,
+          kind,
+          `${kind} is at most ${formatRupiah(max)} (${what}, ${jkk.basis}); the lines so far add up to ${formatRupiah(total)}`,
+        );
     };
     switch (kind as BenefitKind) {
       case 'JKK_MEDICAL':
@@ -294,14 +329,19 @@ export function checkBenefitLines(input: BenefitLinesToCheck): BenefitLineProble
         return capped(jkk.temporaryIncapacityIncomeMultiple * income, `${jkk.temporaryIncapacityIncomeMultiple} × declared monthly income`);
       case 'JKK_DISABILITY': {
         const max = Math.floor((income * jkk.disabilityIncomeMultiple * jkk.disabilityMaxTenths) / 1000);
-        if (input.disabilityItems) return capped(Math.min(max, disabilityBenefitFor(input.disabilityItems, input.incidentDate, income)), `the percentage of ${input.disabilityItems.join(', ')} × ${jkk.disabilityIncomeMultiple} × declared monthly income`);
+        if (input.disabilityItems)
+          return capped(
+            Math.min(max, disabilityBenefitFor(input.disabilityItems, input.incidentDate, income)),
+            `the percentage of ${input.disabilityItems.join(', ')} × ${jkk.disabilityIncomeMultiple} × declared monthly income`,
+          );
         return capped(max, `${jkk.disabilityMaxTenths / 10}% × ${jkk.disabilityIncomeMultiple} × declared monthly income`);
       }
       case 'JKK_DEATH':
         if (!input.isDeath) return add(index, kind, 'JKK_DEATH is paid only on a death');
         return exact(jkk.deathIncomeMultiple * income, `${jkk.deathIncomeMultiple} × declared monthly income`);
       case 'JKK_PERIODIC':
-        if (!input.isDeath && !input.isTotalPermanentDisability) return add(index, kind, 'JKK_PERIODIC is paid only on a death or a total permanent disability');
+        if (!input.isDeath && !input.isTotalPermanentDisability)
+          return add(index, kind, 'JKK_PERIODIC is paid only on a death or a total permanent disability');
         return exact(jkk.periodic, 'the periodic benefit paid at once');
       case 'JKK_FUNERAL':
         if (!input.isDeath) return add(index, kind, 'JKK_FUNERAL is paid only on a death');
@@ -313,7 +353,8 @@ export function checkBenefitLines(input: BenefitLinesToCheck): BenefitLineProble
 
   if (input.claimType === 'JKM' && input.isDeath && jkm) {
     for (const kind of ['JKM_LUMP_SUM', 'JKM_PERIODIC', 'JKM_FUNERAL'] as const) {
-      if (!seen.has(kind)) add(null, kind, `${kind} is missing: JKM settles at ${formatRupiah(jkm.lumpSum + jkm.periodic + jkm.funeral)} (${jkm.basis})`);
+      if (!seen.has(kind))
+        add(null, kind, `${kind} is missing: JKM settles at ${formatRupiah(jkm.lumpSum + jkm.periodic + jkm.funeral)} (${jkm.basis})`);
     }
   }
   return problems;

@@ -24,7 +24,13 @@ export interface DueDateRule {
 
 /** The first rule that covers a period is the one in force: the relief rule comes first. */
 export const DUE_DATE_RULES: readonly DueDateRule[] = [
-  { from: '2020-08', to: '2021-01', dayOfNextMonth: 30, basis: 'PP 49/2020: relief months August 2020 to January 2021 due by the 30th of the next month (last day of a month without a 30th: ours)' },
+  {
+    from: '2020-08',
+    to: '2021-01',
+    dayOfNextMonth: 30,
+    basis:
+      'PP 49/2020: relief months August 2020 to January 2021 due by the 30th of the next month (last day of a month without a 30th: ours)',
+  },
   { from: '0001-01', dayOfNextMonth: 15, basis: 'domain.md rule 9 (PP 44/2015): due by the 15th of the next month' },
 ];
 

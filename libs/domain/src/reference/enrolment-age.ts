@@ -41,7 +41,9 @@ export function checkEnrolmentAge(birthDate: string, enrolledOn: string, field =
   if (birthDate > enrolledOn) return [{ field, message: `is after enrolledOn ${enrolledOn}` }];
   const rule = enrolmentAgeRuleOn(enrolledOn);
   const age = ageOn(birthDate, enrolledOn);
-  if (age < rule.minAge) return [{ field, message: `the worker is ${age} on ${enrolledOn}; enrolment needs at least ${rule.minAge} years (${rule.basis})` }];
-  if (age > rule.maxAge) return [{ field, message: `the worker is ${age} on ${enrolledOn}; enrolment allows at most ${rule.maxAge} years (${rule.basis})` }];
+  if (age < rule.minAge)
+    return [{ field, message: `the worker is ${age} on ${enrolledOn}; enrolment needs at least ${rule.minAge} years (${rule.basis})` }];
+  if (age > rule.maxAge)
+    return [{ field, message: `the worker is ${age} on ${enrolledOn}; enrolment allows at most ${rule.maxAge} years (${rule.basis})` }];
   return [];
 }

@@ -29,7 +29,10 @@ export interface HistoricalRegency {
   basis: string;
 }
 
-const PAPUA_2022 = { until: '2022-07-24', basis: 'UU 14/2022, 15/2022, 16/2022 (Papua Selatan, Papua Tengah, Papua Pegunungan) out of Papua (91)' };
+const PAPUA_2022 = {
+  until: '2022-07-24',
+  basis: 'UU 14/2022, 15/2022, 16/2022 (Papua Selatan, Papua Tengah, Papua Pegunungan) out of Papua (91)',
+};
 const PAPUA_BARAT_DAYA_2022 = { until: '2022-12-07', basis: 'UU 29/2022 (Papua Barat Daya) out of Papua Barat (92)' };
 
 export const HISTORICAL_REGENCIES: readonly HistoricalRegency[] = [

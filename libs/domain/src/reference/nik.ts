@@ -24,7 +24,10 @@ export function validateNik(nik: unknown, declared: DeclaredIdentity = {}, field
   const errors: FieldError[] = [];
   const regency = `${nik.slice(0, 2)}.${nik.slice(2, 4)}`;
   if (!isKnownRegion(regency) && !isHistoricalRegency(regency)) {
-    errors.push({ field, message: `digits 1-4 (${nik.slice(0, 4)}) are not a known province and regency: ${regency} is not in the Kemendagri list, now or before the 2022 Papua splits` });
+    errors.push({
+      field,
+      message: `digits 1-4 (${nik.slice(0, 4)}) are not a known province and regency: ${regency} is not in the Kemendagri list, now or before the 2022 Papua splits`,
+    });
   }
   const rawDay = Number(nik.slice(6, 8));
   const month = Number(nik.slice(8, 10));
@@ -33,7 +36,10 @@ export function validateNik(nik: unknown, declared: DeclaredIdentity = {}, field
   const day = female ? rawDay - 40 : rawDay;
   // Any year works for the calendar check except 29 February: try both centuries.
   if (!isRealDate(2000 + yy, month, day) && !isRealDate(1900 + yy, month, day)) {
-    errors.push({ field, message: `digits 7-12 (${nik.slice(6, 12)}) are not a real birth date, even after taking 40 off the day for women` });
+    errors.push({
+      field,
+      message: `digits 7-12 (${nik.slice(6, 12)}) are not a real birth date, even after taking 40 off the day for women`,
+    });
   }
   if (nik.slice(12) === '0000') errors.push({ field, message: 'the serial (digits 13-16) must not be 0000' });
   if (declared.sex && (declared.sex === 'F') !== female) {

@@ -2,7 +2,12 @@ import { ancestorsOf, childrenOf, contains, findRegion, isKnownRegion, populatio
 
 describe('regions (Kepmendagri 2025)', () => {
   it('knows the rows the project relies on', () => {
-    expect(findRegion('53.03')).toMatchObject({ name: 'Kabupaten Timor Tengah Utara', level: 'regency', parent: '53', timeZone: 'Asia/Makassar' });
+    expect(findRegion('53.03')).toMatchObject({
+      name: 'Kabupaten Timor Tengah Utara',
+      level: 'regency',
+      parent: '53',
+      timeZone: 'Asia/Makassar',
+    });
     expect(findRegion('52.71')?.name).toBe('Kota Mataram');
     expect(findRegion('53')?.name).toBe('Nusa Tenggara Timur');
     expect(findRegion('52.71.01.1004')).toMatchObject({ name: 'Ampenan Selatan', level: 'village', parent: '52.71.01' });

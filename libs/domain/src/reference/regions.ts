@@ -91,7 +91,6 @@ export function contains(ancestor: string, code: string): boolean {
   return ancestor === COUNTRY || code === ancestor || code.startsWith(`${ancestor}.`);
 }
 
-
 /** 2025 population (Kemendagri), for the country, provinces and regencies/cities only. */
 export function populationOf(code: string): Population | undefined {
   const row = (populationData.population as unknown as Record<string, [number, number, number]>)[code];

@@ -60,8 +60,12 @@ describe('contribution tariffs', () => {
     });
 
     it('changes nothing outside the relief months', () => {
-      expect(contributionForWorker('2021-02', { registeredOn: '2020-08-20', paidUpToJuly2020: false, monthsAlreadyPaid: 0 })).toMatchObject({ total: 16_800, discounted: false });
-      expect(() => contributionForWorker('2015-01', { registeredOn: '2015-01-01', paidUpToJuly2020: true, monthsAlreadyPaid: 0 })).toThrow(NoTariffError);
+      expect(contributionForWorker('2021-02', { registeredOn: '2020-08-20', paidUpToJuly2020: false, monthsAlreadyPaid: 0 })).toMatchObject(
+        { total: 16_800, discounted: false },
+      );
+      expect(() => contributionForWorker('2015-01', { registeredOn: '2015-01-01', paidUpToJuly2020: true, monthsAlreadyPaid: 0 })).toThrow(
+        NoTariffError,
+      );
     });
   });
 });

@@ -41,7 +41,14 @@ const FULL_2015 = { jkk: 10_000, jkm: 6_800, basis: 'PP 44/2015' };
 /** Newest first: the first that covers a period is the one in force. */
 export const TARIFFS: readonly Tariff[] = [
   { from: '2021-02', jkk: 10_000, jkm: 6_800, basis: 'PP 44/2015 as amended by PP 82/2019' },
-  { from: RELIEF_FROM, to: RELIEF_TO, jkk: 100, jkm: 68, basis: 'PP 49/2020: 99% discount during the COVID-19 pandemic', discountOf: FULL_2015 },
+  {
+    from: RELIEF_FROM,
+    to: RELIEF_TO,
+    jkk: 100,
+    jkm: 68,
+    basis: 'PP 49/2020: 99% discount during the COVID-19 pandemic',
+    discountOf: FULL_2015,
+  },
   { from: FIRST_TARIFF_PERIOD, to: '2020-07', ...FULL_2015 },
 ];
 
@@ -98,8 +105,14 @@ export function reliefEligibility(eligibility: TariffEligibility): { eligible: b
   const registeredAfterJuly = eligibility.registeredOn.slice(0, 7) > RELIEF_PAID_UP_TO;
   if (registeredAfterJuly) {
     return eligibility.monthsAlreadyPaid >= RELIEF_FULL_MONTHS_FOR_NEW_WORKERS
-      ? { eligible: true, reason: `registered after July 2020: discount from the third paid month (${eligibility.monthsAlreadyPaid} already paid)` }
-      : { eligible: false, reason: `registered after July 2020: the first ${RELIEF_FULL_MONTHS_FOR_NEW_WORKERS} paid months are paid in full (${eligibility.monthsAlreadyPaid} already paid)` };
+      ? {
+          eligible: true,
+          reason: `registered after July 2020: discount from the third paid month (${eligibility.monthsAlreadyPaid} already paid)`,
+        }
+      : {
+          eligible: false,
+          reason: `registered after July 2020: the first ${RELIEF_FULL_MONTHS_FOR_NEW_WORKERS} paid months are paid in full (${eligibility.monthsAlreadyPaid} already paid)`,
+        };
   }
   return eligibility.paidUpToJuly2020
     ? { eligible: true, reason: 'registered by July 2020 with contributions paid up to July 2020' }
@@ -114,7 +127,11 @@ export function contributionForWorker(period: string, eligibility: TariffEligibi
   const { eligible, reason } = reliefEligibility(eligibility);
   return eligible
     ? { ...amounts(tariff, tariff.basis), discounted: true, reason }
-    : { ...amounts(tariff.discountOf, `${tariff.discountOf.basis} (PP 49/2020 discount not applicable: ${reason})`), discounted: false, reason };
+    : {
+        ...amounts(tariff.discountOf, `${tariff.discountOf.basis} (PP 49/2020 discount not applicable: ${reason})`),
+        discounted: false,
+        reason,
+      };
 }
 
 /**

@@ -50,4 +50,3 @@ export function monthsBetween(from: string, to: string): number {
   const [ty, tm] = to.split('-').map(Number);
   return ty * 12 + tm - (fy * 12 + fm);
 }
-

@@ -6,7 +6,10 @@ export interface FieldError {
 
 export abstract class DomainError extends Error {
   abstract readonly kind: 'invalid' | 'forbidden' | 'not_found' | 'conflict' | 'rule';
-  constructor(message: string, readonly errors: FieldError[] = []) {
+  constructor(
+    message: string,
+    readonly errors: FieldError[] = [],
+  ) {
     super(message);
     this.name = new.target.name;
   }

@@ -2,4 +2,3 @@
 export function formatRupiah(amount: number): string {
   return `Rp${amount.toLocaleString('en-US')}`;
 }
-

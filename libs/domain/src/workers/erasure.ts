@@ -39,12 +39,20 @@ export function decideErasure(command: EraseWorkerPersonalData, state: ErasureSt
   if (state.status === 'NEW') throw new NotFound(`worker ${command.workerId} does not exist`);
   if (state.erased) return [];
   if (command.requestedOn > command.today) {
-    throw new RuleViolation(`requestedOn ${command.requestedOn} is in the future (today is ${command.today} in the region)`, [{ field: 'requestedOn', message: `must not be after ${command.today}` }]);
+    throw new RuleViolation(`requestedOn ${command.requestedOn} is in the future (today is ${command.today} in the region)`, [
+      { field: 'requestedOn', message: `must not be after ${command.today}` },
+    ]);
   }
   return [
     {
       type: 'PersonalDataErased',
-      data: { workerId: state.workerId, regionCode: state.regionCode, reason: command.reason, legalBasis: command.legalBasis, requestedOn: command.requestedOn },
+      data: {
+        workerId: state.workerId,
+        regionCode: state.regionCode,
+        reason: command.reason,
+        legalBasis: command.legalBasis,
+        requestedOn: command.requestedOn,
+      },
       effectiveDate: command.requestedOn,
     },
   ];
@@ -52,5 +60,6 @@ export function decideErasure(command: EraseWorkerPersonalData, state: ErasureSt
 
 /** A command that would record new personal data of an erased worker is refused. */
 export function assertNotErased(state: ErasureState, what: string): void {
-  if (state.erased) throw new Conflict(`the personal data of worker ${state.workerId} was erased: ${what} cannot record personal data again`);
+  if (state.erased)
+    throw new Conflict(`the personal data of worker ${state.workerId} was erased: ${what} cannot record personal data again`);
 }

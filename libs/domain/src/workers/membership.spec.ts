@@ -20,7 +20,7 @@ const refunded = (period: string): MembershipFact => ({ kind: 'REFUNDED', period
 /** Pays every month from `from` to `to` on the 10th of the month (on time). */
 function paidMonthly(from: string, to: string, allocationId = 'alloc-1'): MembershipFact[] {
   const out: MembershipFact[] = [];
-  for (let p = from; p <= to; ) {
+  for (let p = from; p <= to;) {
     out.push(paid(p, `${p}-10`, allocationId));
     const [y, m] = p.split('-').map(Number);
     p = m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
@@ -71,14 +71,22 @@ describe('membership timeline', () => {
     });
 
     it('given those payments were recorded anyway, then December stays LAPSED and the accident of 10 December is not covered', () => {
-      const t = membershipTimeline([...julyOnly, ...['2025-08', '2025-09', '2025-10', '2025-11', '2025-12'].map((p) => paid(p, '2026-01-05'))]);
+      const t = membershipTimeline([
+        ...julyOnly,
+        ...['2025-08', '2025-09', '2025-10', '2025-11', '2025-12'].map((p) => paid(p, '2026-01-05')),
+      ]);
       expect(statusIn(t, '2025-12')).toBe('LAPSED');
       expect(coverageOn(t, '2025-12-10')).toMatchObject({ covered: false, reason: 'LAPSED' });
       expect(paidMonthsBefore(t, '2026-01-31')).toBe(1);
     });
 
     it('given August to October paid before October is due, then the lapse never happened', () => {
-      const t = membershipTimeline([...julyOnly, paid('2025-08', '2025-11-14'), paid('2025-09', '2025-11-14'), paid('2025-10', '2025-11-15')]);
+      const t = membershipTimeline([
+        ...julyOnly,
+        paid('2025-08', '2025-11-14'),
+        paid('2025-09', '2025-11-14'),
+        paid('2025-10', '2025-11-15'),
+      ]);
       expect(statusIn(t, '2025-11')).toBe('ACTIVE');
       expect(statusIn(t, '2026-01')).toBe('ACTIVE');
       // The next lapse is counted from October: November to January unpaid by 15 February.
@@ -160,7 +168,11 @@ describe('membership timeline', () => {
   });
 
   describe('exits and refunds (defect: a death recorded late with its real date leaves the premiums paid after it in place)', () => {
-    const facts = [enrolled('2025-01-06'), ...paidMonthly('2025-01', '2025-03', 'alloc-prov'), ...paidMonthly('2025-04', '2025-06', 'alloc-kab')];
+    const facts = [
+      enrolled('2025-01-06'),
+      ...paidMonthly('2025-01', '2025-03', 'alloc-prov'),
+      ...paidMonthly('2025-04', '2025-06', 'alloc-kab'),
+    ];
 
     it('given January to June paid, when a death on 10 March is recorded in July, then April to June are refunded to the allocations that paid them', () => {
       const t = membershipTimeline([...facts, exited('2025-03-10')]);
@@ -223,7 +235,10 @@ describe('membership timeline', () => {
     it('given a member who paid November, then December paid after the incident but by its due date (15 January) is covered; after it, not', () => {
       const base = [enrolled('2025-10-01'), ...paidMonthly('2025-10', '2025-11')];
       expect(isCoveredOn(membershipTimeline([...base, paid('2025-12', '2026-01-15')]), '2025-12-10')).toBe(true);
-      expect(coverageOn(membershipTimeline([...base, paid('2025-12', '2026-01-16')]), '2025-12-10')).toMatchObject({ covered: false, reason: 'PAID_AFTER_INCIDENT' });
+      expect(coverageOn(membershipTimeline([...base, paid('2025-12', '2026-01-16')]), '2025-12-10')).toMatchObject({
+        covered: false,
+        reason: 'PAID_AFTER_INCIDENT',
+      });
     });
 
     it('given an unpaid incident month, then it is not covered', () => {
@@ -278,7 +293,12 @@ describe('membership timeline', () => {
           expect(statusIn(membershipTimeline(facts), period)).toBe('ACTIVE');
         }
       }
-      expect(facts.filter((f) => f.kind === 'PAID').map((f) => (f as { period: string }).period)).toEqual(['2025-01', '2025-03', '2025-02', '2025-04']);
+      expect(facts.filter((f) => f.kind === 'PAID').map((f) => (f as { period: string }).period)).toEqual([
+        '2025-01',
+        '2025-03',
+        '2025-02',
+        '2025-04',
+      ]);
     });
   });
 });

@@ -87,7 +87,11 @@ export function membershipTimeline(facts: readonly MembershipFact[]): Membership
     const current = memberships[memberships.length - 1];
     switch (fact.kind) {
       case 'ENROLLED':
-        memberships.push({ enrolledOn: fact.on, payments: [], runs: [{ startPeriod: periodOf(fact.on), startedOn: fact.on, reactivation: false }] });
+        memberships.push({
+          enrolledOn: fact.on,
+          payments: [],
+          runs: [{ startPeriod: periodOf(fact.on), startedOn: fact.on, reactivation: false }],
+        });
         break;
       case 'EXITED':
         if (current) Object.assign(current, { exitedOn: fact.on, exitReason: fact.reason });
@@ -97,7 +101,13 @@ export function membershipTimeline(facts: readonly MembershipFact[]): Membership
         break;
       case 'PAID':
         if (current && !current.payments.some((p) => p.period === fact.period && !p.refunded)) {
-          current.payments.push({ period: fact.period, paidOn: fact.paidOn, allocationId: fact.allocationId, refunded: false, valid: true });
+          current.payments.push({
+            period: fact.period,
+            paidOn: fact.paidOn,
+            allocationId: fact.allocationId,
+            refunded: false,
+            valid: true,
+          });
         }
         break;
       case 'REFUNDED':
@@ -234,20 +244,30 @@ export function mayPay(timeline: MembershipTimeline, period: string, paidOn: str
   const refuse = (reason: PaymentRefusal, message: string): PaymentDecision => ({ allowed: false, reason, message });
   const m = currentMembership(timeline);
   if (!m) return refuse('NOT_ENROLLED', 'the worker has never been enrolled');
-  if (period < periodOf(m.enrolledOn)) return refuse('BEFORE_ENROLMENT', `${period} is before the enrolment month (enrolled on ${m.enrolledOn})`);
+  if (period < periodOf(m.enrolledOn))
+    return refuse('BEFORE_ENROLMENT', `${period} is before the enrolment month (enrolled on ${m.enrolledOn})`);
   if (paidOn < m.enrolledOn) return refuse('BEFORE_ENROLMENT', `paidOn ${paidOn} is before the enrolment on ${m.enrolledOn}`);
-  if (m.exitedOn && period > periodOf(m.exitedOn)) return refuse('AFTER_EXIT', `${period} is after the exit month (exited on ${m.exitedOn})`);
+  if (m.exitedOn && period > periodOf(m.exitedOn))
+    return refuse('AFTER_EXIT', `${period} is after the exit month (exited on ${m.exitedOn})`);
   const paid = m.payments.find((p) => p.period === period && !p.refunded);
-  if (paid) return refuse('ALREADY_PAID', `${period} is already paid in this membership (on ${paid.paidOn} by allocation ${paid.allocationId})`);
+  if (paid)
+    return refuse('ALREADY_PAID', `${period} is already paid in this membership (on ${paid.paidOn} by allocation ${paid.allocationId})`);
   const index = runIndexOf(m, period);
   const run = m.runs[index];
   if (index < m.runs.length - 1) {
-    return refuse('LAPSED', `${period} belongs to a run of months that ended with a lapse; a lapsed membership is re-activated (since ${m.runs[m.runs.length - 1].startedOn}), never back-paid`);
+    return refuse(
+      'LAPSED',
+      `${period} belongs to a run of months that ended with a lapse; a lapsed membership is re-activated (since ${m.runs[m.runs.length - 1].startedOn}), never back-paid`,
+    );
   }
   if (run.lapsedOn !== undefined && run.lapsedOn <= paidOn) {
-    return refuse('LAPSED', `the membership lapsed on ${run.lapsedOn} (${LAPSE_AFTER_UNPAID_MONTHS} months unpaid after a paid month): it must be re-activated, never back-paid`);
+    return refuse(
+      'LAPSED',
+      `the membership lapsed on ${run.lapsedOn} (${LAPSE_AFTER_UNPAID_MONTHS} months unpaid after a paid month): it must be re-activated, never back-paid`,
+    );
   }
-  if (run.reactivation && paidOn < run.startedOn) return refuse('LAPSED', `paidOn ${paidOn} is before the re-activation on ${run.startedOn}`);
+  if (run.reactivation && paidOn < run.startedOn)
+    return refuse('LAPSED', `paidOn ${paidOn} is before the re-activation on ${run.startedOn}`);
   const earlier = paidPeriodsOf(m).filter((p) => runIndexOf(m, p.period) === index && p.period < period);
   const last = earlier.length ? earlier[earlier.length - 1].period : run.reactivation ? addMonths(run.startPeriod, -1) : undefined;
   if (last !== undefined && monthsBetween(last, period) > LAPSE_AFTER_UNPAID_MONTHS) {
@@ -284,17 +304,21 @@ export type Coverage =
 export function coverageOn(timeline: MembershipTimeline, date: string): Coverage {
   const m = membershipOn(timeline, date);
   if (!m) return { covered: false, reason: 'BEFORE_ENROLMENT', message: `${date} is before the worker's enrolment` };
-  if (m.exitedOn && date > m.exitedOn) return { covered: false, reason: 'AFTER_EXIT', message: `${date} is after the exit on ${m.exitedOn}` };
+  if (m.exitedOn && date > m.exitedOn)
+    return { covered: false, reason: 'AFTER_EXIT', message: `${date} is after the exit on ${m.exitedOn}` };
   const period = periodOf(date);
   const index = runIndexOf(m, period);
   const run = m.runs[index];
-  if (run.reactivation && date < run.startedOn) return { covered: false, reason: 'LAPSED', message: `${date} is before the re-activation on ${run.startedOn}` };
-  if (run.lapsedOn !== undefined && run.lapsedOn <= date) return { covered: false, reason: 'LAPSED', message: `the membership lapsed on ${run.lapsedOn}` };
+  if (run.reactivation && date < run.startedOn)
+    return { covered: false, reason: 'LAPSED', message: `${date} is before the re-activation on ${run.startedOn}` };
+  if (run.lapsedOn !== undefined && run.lapsedOn <= date)
+    return { covered: false, reason: 'LAPSED', message: `the membership lapsed on ${run.lapsedOn}` };
   const paid = paidPeriodsOf(m).find((p) => p.period === period);
   if (!paid) return { covered: false, reason: 'UNPAID', message: `no contribution counts for ${period}` };
   if (paid.paidOn <= date) return { covered: true, period, paidOn: paid.paidOn, allocationId: paid.allocationId };
   const continuing = paidPeriodsOf(m).some((p) => runIndexOf(m, p.period) === index && p.period < period && p.paidOn <= date);
-  if (continuing && paid.paidOn <= dueDateOf(period)) return { covered: true, period, paidOn: paid.paidOn, allocationId: paid.allocationId };
+  if (continuing && paid.paidOn <= dueDateOf(period))
+    return { covered: true, period, paidOn: paid.paidOn, allocationId: paid.allocationId };
   return {
     covered: false,
     reason: 'PAID_AFTER_INCIDENT',

@@ -56,4 +56,5 @@ export interface TransferSponsorship {
   transferredOn: string;
 }
 
-export type WorkerCommand = EnrolWorker | CorrectWorkerDetails | ExitWorker | ReactivateWorker | TransferSponsorship | EraseWorkerPersonalData;
+export type WorkerCommand =
+  EnrolWorker | CorrectWorkerDetails | ExitWorker | ReactivateWorker | TransferSponsorship | EraseWorkerPersonalData;

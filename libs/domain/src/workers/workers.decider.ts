@@ -27,7 +27,8 @@ export const workerDecider: Decider<WorkerCommand, WorkerState, WorkerEvent | Fu
         assertNotErased(state, 'an enrolment');
         const errors = validateNik(command.nik, { sex: command.sex, birthDate: command.birthDate });
         if (errors.length) throw new InvalidInput(errors);
-        if (command.birthDate > command.enrolledOn) throw new InvalidInput([{ field: 'enrolledOn', message: 'must not be before birthDate' }]);
+        if (command.birthDate > command.enrolledOn)
+          throw new InvalidInput([{ field: 'enrolledOn', message: 'must not be before birthDate' }]);
         assertNotFuture('enrolledOn', command.enrolledOn, command.today);
         const age = checkEnrolmentAge(command.birthDate, command.enrolledOn);
         if (age.length) throw new RuleViolation(age.map((e) => e.message).join('; '), age);
@@ -39,10 +40,12 @@ export const workerDecider: Decider<WorkerCommand, WorkerState, WorkerEvent | Fu
         if (state.status === 'NEW') throw new NotFound(`worker ${command.workerId} does not exist`);
         const { fullName, occupation, regionCode } = command;
         const changes = Object.fromEntries(Object.entries({ occupation, regionCode }).filter(([, v]) => v !== undefined));
-        if (Object.keys(changes).length === 0 && fullName === undefined) throw new InvalidInput([{ field: 'body', message: 'nothing to correct' }]);
+        if (Object.keys(changes).length === 0 && fullName === undefined)
+          throw new InvalidInput([{ field: 'body', message: 'nothing to correct' }]);
         if (fullName !== undefined) assertNotErased(state, 'a correction of the name');
         // A move must stay inside the sponsor's region (rule 2); otherwise exit (MOVED) and enrol anew there.
-        if (regionCode !== undefined && command.sponsorRegionCode !== undefined) assertSponsorCanFund(state.allocationId, command.sponsorRegionCode, regionCode);
+        if (regionCode !== undefined && command.sponsorRegionCode !== undefined)
+          assertSponsorCanFund(state.allocationId, command.sponsorRegionCode, regionCode);
         return [
           {
             type: 'WorkerDetailsCorrected',
@@ -62,15 +65,23 @@ export const workerDecider: Decider<WorkerCommand, WorkerState, WorkerEvent | Fu
       case 'ExitWorker':
         if (state.status === 'NEW') throw new NotFound(`worker ${command.workerId} does not exist`);
         if (state.status === 'EXITED') throw new Conflict(`worker ${command.workerId} already exited on ${state.exitedOn}`);
-        if (command.effectiveDate < state.enrolledOn) throw new RuleViolation(`the exit date ${command.effectiveDate} is before the enrolment on ${state.enrolledOn}`);
+        if (command.effectiveDate < state.enrolledOn)
+          throw new RuleViolation(`the exit date ${command.effectiveDate} is before the enrolment on ${state.enrolledOn}`);
         assertNotFuture('effectiveDate', command.effectiveDate, command.today);
         return exitEvents(state, command.reason, command.effectiveDate, command.today);
       case 'ReactivateWorker':
         if (state.status === 'NEW') throw new NotFound(`worker ${command.workerId} does not exist`);
         if (state.status === 'EXITED') throw new RuleViolation(`worker ${command.workerId} has exited: enrol again instead`);
         assertNotFuture('effectiveDate', command.effectiveDate, command.today);
-        if (!mayReactivate(timelineOf(state), command.effectiveDate)) throw new Conflict(`worker ${command.workerId} has not lapsed on ${command.effectiveDate}`);
-        return [{ type: 'WorkerReactivated', data: { workerId: state.workerId, regionCode: state.regionCode, reactivatedOn: command.effectiveDate }, effectiveDate: command.effectiveDate }];
+        if (!mayReactivate(timelineOf(state), command.effectiveDate))
+          throw new Conflict(`worker ${command.workerId} has not lapsed on ${command.effectiveDate}`);
+        return [
+          {
+            type: 'WorkerReactivated',
+            data: { workerId: state.workerId, regionCode: state.regionCode, reactivatedOn: command.effectiveDate },
+            effectiveDate: command.effectiveDate,
+          },
+        ];
       case 'EraseWorkerPersonalData':
         return decideErasure(command, state);
       case 'TransferSponsorship':
@@ -79,7 +90,14 @@ export const workerDecider: Decider<WorkerCommand, WorkerState, WorkerEvent | Fu
         return [
           {
             type: 'SponsorshipTransferred',
-            data: { workerId: state.workerId, regionCode: state.regionCode, fromAllocationId: state.allocationId, toAllocationId: command.toAllocationId, effectivePeriod: command.effectivePeriod, transferredOn: command.transferredOn },
+            data: {
+              workerId: state.workerId,
+              regionCode: state.regionCode,
+              fromAllocationId: state.allocationId,
+              toAllocationId: command.toAllocationId,
+              effectivePeriod: command.effectivePeriod,
+              transferredOn: command.transferredOn,
+            },
             effectiveDate: command.transferredOn,
           },
         ];
@@ -89,7 +107,10 @@ export const workerDecider: Decider<WorkerCommand, WorkerState, WorkerEvent | Fu
 
 /** Rule 14: a business date may not lie after today in the region's own time zone. */
 export function assertNotFuture(field: string, date: string, today: string): void {
-  if (date > today) throw new RuleViolation(`${field} ${date} is in the future (today is ${today} in the region)`, [{ field, message: `must not be after ${today}` }]);
+  if (date > today)
+    throw new RuleViolation(`${field} ${date} is in the future (today is ${today} in the region)`, [
+      { field, message: `must not be after ${today}` },
+    ]);
 }
 
 /**
@@ -97,8 +118,18 @@ export function assertNotFuture(field: string, date: string, today: string): voi
  * month refunded to the allocation that paid it (the worker's ContributionRefunded, the allocation's
  * FundsRefunded), also when the exit is recorded late with an earlier date.
  */
-export function exitEvents(state: WorkerState, reason: ExitReason, exitedOn: string, today: string, claimId?: string): Array<WorkerExited | ContributionRefunded | FundsRefunded> {
-  const exited: WorkerExited = { type: 'WorkerExited', data: { workerId: state.workerId, regionCode: state.regionCode, reason, exitedOn, ...(claimId ? { claimId } : {}) }, effectiveDate: exitedOn };
+export function exitEvents(
+  state: WorkerState,
+  reason: ExitReason,
+  exitedOn: string,
+  today: string,
+  claimId?: string,
+): Array<WorkerExited | ContributionRefunded | FundsRefunded> {
+  const exited: WorkerExited = {
+    type: 'WorkerExited',
+    data: { workerId: state.workerId, regionCode: state.regionCode, reason, exitedOn, ...(claimId ? { claimId } : {}) },
+    effectiveDate: exitedOn,
+  };
   const refunds = refundsOnExit(timelineOf(state), exitedOn);
   const worker: ContributionRefunded[] = refunds.map((r) => ({
     type: 'ContributionRefunded',
@@ -126,7 +157,14 @@ export function exitEvents(state: WorkerState, reason: ExitReason, exitedOn: str
     const periods = lines.map((l) => ({ period: l.data.period, amount: l.data.amount }));
     return {
       type: 'FundsRefunded',
-      data: { ...ref, workerId: state.workerId, periods, amount: periods.reduce((s, p) => s + p.amount, 0), refundedOn: today, reason: 'PAID_AFTER_EXIT' },
+      data: {
+        ...ref,
+        workerId: state.workerId,
+        periods,
+        amount: periods.reduce((s, p) => s + p.amount, 0),
+        refundedOn: today,
+        reason: 'PAID_AFTER_EXIT',
+      },
       effectiveDate: today,
     };
   });
@@ -137,4 +175,3 @@ export function exitEvents(state: WorkerState, reason: ExitReason, exitedOn: str
 export function refundedAllocations(state: WorkerState, exitedOn: string): string[] {
   return [...new Set(refundsOnExit(timelineOf(state), exitedOn).map((r) => r.allocationId))];
 }
-

@@ -5,7 +5,17 @@ import type { PersonalDataErased } from './erasure';
 export * from './erasure';
 
 /** Occupations of pekerja rentan: farmer, fisher, livestock, small trader, motorbike taxi, day labourer, craftsperson, village official, other. */
-export const OCCUPATIONS = ['PETANI', 'NELAYAN', 'PETERNAK', 'PEDAGANG', 'OJEK', 'BURUH_HARIAN', 'PENGRAJIN', 'PERANGKAT_DESA', 'LAINNYA'] as const;
+export const OCCUPATIONS = [
+  'PETANI',
+  'NELAYAN',
+  'PETERNAK',
+  'PEDAGANG',
+  'OJEK',
+  'BURUH_HARIAN',
+  'PENGRAJIN',
+  'PERANGKAT_DESA',
+  'LAINNYA',
+] as const;
 export type Occupation = (typeof OCCUPATIONS)[number];
 
 export const EXIT_REASONS = ['DECEASED', 'MOVED', 'FORMAL_EMPLOYMENT', 'DUPLICATE', 'OTHER'] as const;
@@ -50,7 +60,10 @@ export type WorkerDetailsCorrected = DomainEvent<
 >;
 
 /** The end of a membership; a death settled by a claim names the claim. */
-export type WorkerExited = DomainEvent<'WorkerExited', { workerId: string; regionCode: string; reason: ExitReason; exitedOn: string; claimId?: string }>;
+export type WorkerExited = DomainEvent<
+  'WorkerExited',
+  { workerId: string; regionCode: string; reason: ExitReason; exitedOn: string; claimId?: string }
+>;
 
 /** A lapsed membership (3 unpaid months after a paid one) made active again. */
 export type WorkerReactivated = DomainEvent<'WorkerReactivated', { workerId: string; regionCode: string; reactivatedOn: string }>;
@@ -112,7 +125,14 @@ export type SponsorshipTransferred = DomainEvent<
  */
 export type WorkerClaimRecorded = DomainEvent<
   'WorkerClaimRecorded',
-  { workerId: string; claimId: string; type: 'JKK' | 'JKM'; incidentDate: string; status: 'SUBMITTED' | 'SETTLED' | 'REJECTED'; death: boolean }
+  {
+    workerId: string;
+    claimId: string;
+    type: 'JKK' | 'JKM';
+    incidentDate: string;
+    status: 'SUBMITTED' | 'SETTLED' | 'REJECTED';
+    death: boolean;
+  }
 >;
 
 export type WorkerEvent =

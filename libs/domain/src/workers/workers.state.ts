@@ -62,12 +62,22 @@ export function evolveWorker(state: WorkerState, event: WorkerEvent | FundingEve
     case 'WorkerDetailsCorrected':
       return { ...state, ...event.data.changes };
     case 'WorkerExited':
-      return { ...state, status: 'EXITED', exitedOn: event.data.exitedOn, exitReason: event.data.reason, facts: [...state.facts, { kind: 'EXITED', on: event.data.exitedOn, reason: event.data.reason }] };
+      return {
+        ...state,
+        status: 'EXITED',
+        exitedOn: event.data.exitedOn,
+        exitReason: event.data.reason,
+        facts: [...state.facts, { kind: 'EXITED', on: event.data.exitedOn, reason: event.data.reason }],
+      };
     case 'WorkerReactivated':
       return { ...state, facts: [...state.facts, { kind: 'REACTIVATED', on: event.data.reactivatedOn }] };
     case 'ContributionPaid': {
       const { period, allocationId, batchId, amount, paidOn } = event.data;
-      return { ...state, facts: [...state.facts, { kind: 'PAID', period, paidOn, allocationId }], paid: { ...state.paid, [period]: { allocationId, batchId, amount, paidOn } } };
+      return {
+        ...state,
+        facts: [...state.facts, { kind: 'PAID', period, paidOn, allocationId }],
+        paid: { ...state.paid, [period]: { allocationId, batchId, amount, paidOn } },
+      };
     }
     case 'ContributionRefunded': {
       const { [event.data.period]: _refunded, ...paid } = state.paid;

@@ -15,7 +15,11 @@ import { LEDGER_SIGNING_KEY, loadSigningKey } from './signing';
  */
 export const AUDIT_PROVIDERS: Provider[] = [
   { provide: SEAL_STORE, useFactory: (config: LedgerConfig) => openSealStore(config), inject: [LEDGER_CONFIG, EVENT_STORE, READ_STORE] },
-  { provide: LEDGER_SIGNING_KEY, useFactory: (config: LedgerConfig) => loadSigningKey(config), inject: [LEDGER_CONFIG, EVENT_STORE, READ_STORE, SEAL_STORE] },
+  {
+    provide: LEDGER_SIGNING_KEY,
+    useFactory: (config: LedgerConfig) => loadSigningKey(config),
+    inject: [LEDGER_CONFIG, EVENT_STORE, READ_STORE, SEAL_STORE],
+  },
   SealerService,
   AuditService,
 ];

@@ -99,7 +99,10 @@ export class AuditService implements OnApplicationBootstrap {
     let until: Date | undefined;
     if (asOf !== undefined) {
       until = parseAsOf(asOf, ref.regionCode);
-      if (!until) throw new InvalidInput([{ field: 'asOf', message: 'must be a date (YYYY-MM-DD, the end of that day in the region) or an ISO 8601 timestamp with offset' }]);
+      if (!until)
+        throw new InvalidInput([
+          { field: 'asOf', message: 'must be a date (YYYY-MM-DD, the end of that day in the region) or an ISO 8601 timestamp with offset' },
+        ]);
     }
     const cutoff = until?.toISOString();
     let allocated = 0;

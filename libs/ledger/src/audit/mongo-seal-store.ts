@@ -88,18 +88,30 @@ export class MongoSealStore implements SealStore {
       await session.withTransaction(async () => {
         if (batch.leafBlocks.length > 0) {
           const ops: AnyBulkWriteOperation<LeafDoc>[] = batch.leafBlocks.map((b) => ({
-            replaceOne: { filter: { _id: b.block }, replacement: { firstPosition: b.positions[0], hashes: new Binary(b.hashes), positions: b.positions }, upsert: true },
+            replaceOne: {
+              filter: { _id: b.block },
+              replacement: { firstPosition: b.positions[0], hashes: new Binary(b.hashes), positions: b.positions },
+              upsert: true,
+            },
           }));
           await this.leaves().bulkWrite(ops, { session, ordered: false });
         }
         if (batch.nodes.length > 0) {
           const ops: AnyBulkWriteOperation<NodeDoc>[] = batch.nodes.map((n) => ({
-            replaceOne: { filter: { _id: nodeId(n.level, n.index) }, replacement: { level: n.level, index: n.index, hash: new Binary(n.hash) }, upsert: true },
+            replaceOne: {
+              filter: { _id: nodeId(n.level, n.index) },
+              replacement: { level: n.level, index: n.index, hash: new Binary(n.hash) },
+              upsert: true,
+            },
           }));
           await this.nodes().bulkWrite(ops, { session, ordered: false });
         }
         const s = batch.state;
-        await this.state().replaceOne({ _id: 'seal' }, { treeSize: s.treeSize, subtrees: s.subtrees, lastPosition: s.lastPosition ?? null }, { upsert: true, session });
+        await this.state().replaceOne(
+          { _id: 'seal' },
+          { treeSize: s.treeSize, subtrees: s.subtrees, lastPosition: s.lastPosition ?? null },
+          { upsert: true, session },
+        );
       });
     } finally {
       await session.endSession();
@@ -131,7 +143,11 @@ export class MongoSealStore implements SealStore {
   }
 
   async leafIndexOf(position: string): Promise<number | undefined> {
-    const doc = await this.leaves().find({ firstPosition: { $lte: position } }).sort({ firstPosition: -1 }).limit(1).next();
+    const doc = await this.leaves()
+      .find({ firstPosition: { $lte: position } })
+      .sort({ firstPosition: -1 })
+      .limit(1)
+      .next();
     if (!doc) return undefined;
     const i = doc.positions.indexOf(position);
     return i < 0 ? undefined : doc._id * LEAF_BLOCK + i;

@@ -25,7 +25,8 @@ describe('LedgerSealer', () => {
 
   async function append(from: number, count: number): Promise<void> {
     const writes = [];
-    for (let i = from; i < from + count; i++) writes.push({ streamName: `s-${i % 7}`, expectedRevision: 'any' as const, events: [event(i)] });
+    for (let i = from; i < from + count; i++)
+      writes.push({ streamName: `s-${i % 7}`, expectedRevision: 'any' as const, events: [event(i)] });
     await ledger.appendMany(writes);
   }
 
@@ -54,7 +55,11 @@ describe('LedgerSealer', () => {
     for (const c of cps) {
       const opened = openNote(c.note, signing.verifierKey);
       expect(opened.ok).toBe(true);
-      expect(parseCheckpoint(opened.text)).toEqual({ origin: 'jaminan-ledger/test', treeSize: c.treeSize, rootHash: treeHash(leaves.slice(0, c.treeSize)).toString('hex') });
+      expect(parseCheckpoint(opened.text)).toEqual({
+        origin: 'jaminan-ledger/test',
+        treeSize: c.treeSize,
+        rootHash: treeHash(leaves.slice(0, c.treeSize)).toString('hex'),
+      });
       expect(c.position).toBe(events[c.treeSize - 1].position);
     }
 
@@ -73,7 +78,16 @@ describe('LedgerSealer', () => {
       }
     }
     expect(await sealer.leafIndexOf(events[600].position)).toBe(600);
-    expect(leafHash({ actor: { userId: 'ana', role: 'finance' }, hash: events[0].metadata.hash, position: events[0].position, recordedAt: events[0].recordedAt, revision: events[0].revision, streamName: events[0].streamName }).equals(leaves[0])).toBe(true);
+    expect(
+      leafHash({
+        actor: { userId: 'ana', role: 'finance' },
+        hash: events[0].metadata.hash,
+        position: events[0].position,
+        recordedAt: events[0].recordedAt,
+        revision: events[0].revision,
+        streamName: events[0].streamName,
+      }).equals(leaves[0]),
+    ).toBe(true);
 
     // sealNow signs the whole ledger; checkpointAt signs an older size once.
     const now = await sealer.sealNow();
@@ -83,7 +97,13 @@ describe('LedgerSealer', () => {
     await expect(sealer.checkpointAt(2000)).rejects.toThrow(/treeSize/);
 
     const verified = await verifyStoredLedger(ledger, sealer);
-    expect(verified).toMatchObject({ ok: true, checkedEvents: 1033, treeSize: 1033, sealed: { treeSize: 1033, matches: true }, checkpoint: { treeSize: 1033, matches: true } });
+    expect(verified).toMatchObject({
+      ok: true,
+      checkedEvents: 1033,
+      treeSize: 1033,
+      sealed: { treeSize: 1033, matches: true },
+      checkpoint: { treeSize: 1033, matches: true },
+    });
     await store.close();
   });
 

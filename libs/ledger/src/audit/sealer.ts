@@ -31,7 +31,14 @@ export interface SealerOptions {
 /** The leaf of a stored event (api.md "Leaf"): it covers the stored chain hash, so it must be read from the raw store. */
 export function leafHashOf(e: RecordedEvent): string {
   const m = e.metadata;
-  return leafHashHex({ actor: { userId: m.userId, role: m.role }, hash: m.hash, position: e.position, recordedAt: e.recordedAt, revision: e.revision, streamName: e.streamName });
+  return leafHashHex({
+    actor: { userId: m.userId, role: m.role },
+    hash: m.hash,
+    position: e.position,
+    recordedAt: e.recordedAt,
+    revision: e.revision,
+    streamName: e.streamName,
+  });
 }
 
 export class SealerError extends Error {
@@ -125,7 +132,8 @@ export class LedgerSealer {
     if (size % LEAF_BLOCK !== 0) {
       const stored = (await this.store.getLeafBlocks([block])).get(block);
       const count = size % LEAF_BLOCK;
-      if (!stored || stored.positions.length < count) throw new Error(`seal store: leaf block ${block} is missing or short (tree size ${size})`);
+      if (!stored || stored.positions.length < count)
+        throw new Error(`seal store: leaf block ${block} is missing or short (tree size ${size})`);
       this.tail = { block, hashes: Buffer.from(stored.hashes.subarray(0, count * 32)), positions: stored.positions.slice(0, count) };
     }
   }
@@ -163,7 +171,8 @@ export class LedgerSealer {
         hashes.length = 0;
         tail = { block: tail.block + 1, hashes: Buffer.alloc(0), positions: [] };
       }
-      if (acc.size % this.checkpointEvery === 0) due.push({ treeSize: acc.size, rootHash: acc.root().toString('hex'), position: e.position });
+      if (acc.size % this.checkpointEvery === 0)
+        due.push({ treeSize: acc.size, rootHash: acc.root().toString('hex'), position: e.position });
     }
     tail = { block: tail.block, hashes: Buffer.concat(hashes), positions: tail.positions };
     if (tail.positions.length > 0) blocks.push(tail);
@@ -303,7 +312,11 @@ export class LedgerSealer {
     await this.init();
     if (treeSize > this.acc.size) throw new SealerError('treeSize', `treeSize must be at most ${this.acc.size}, the sealed tree size`);
     if (index >= treeSize) throw new SealerError('treeSize', `treeSize must be greater than the event's leaf index ${index}`);
-    const [leafHash, path, rootHash] = await Promise.all([this.leafHashAt(index), inclusionProofFromStoreAsync(index, treeSize, this.nodeStore), this.rootAt(treeSize)]);
+    const [leafHash, path, rootHash] = await Promise.all([
+      this.leafHashAt(index),
+      inclusionProofFromStoreAsync(index, treeSize, this.nodeStore),
+      this.rootAt(treeSize),
+    ]);
     return { leafHash, path, rootHash };
   }
 

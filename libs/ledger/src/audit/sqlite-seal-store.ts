@@ -31,7 +31,9 @@ export class SqliteSealStore implements SealStore {
       CREATE INDEX IF NOT EXISTS checkpoints_recorded_at ON checkpoints (recorded_at);
     `);
     this.stmts = {
-      state: this.db.prepare<[], { tree_size: number; subtrees: string; last_position: string | null }>('SELECT tree_size, subtrees, last_position FROM seal_state WHERE id = 1'),
+      state: this.db.prepare<[], { tree_size: number; subtrees: string; last_position: string | null }>(
+        'SELECT tree_size, subtrees, last_position FROM seal_state WHERE id = 1',
+      ),
       putState: this.db.prepare(
         `INSERT INTO seal_state (id, tree_size, subtrees, last_position) VALUES (1, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET tree_size = excluded.tree_size, subtrees = excluded.subtrees, last_position = excluded.last_position`,
@@ -40,12 +42,20 @@ export class SqliteSealStore implements SealStore {
       getNode: this.db.prepare<[number, number], { hash: Buffer }>('SELECT hash FROM seal_nodes WHERE level = ? AND idx = ?'),
       putBlock: this.db.prepare('INSERT OR REPLACE INTO seal_leaves (block, first_position, hashes, positions) VALUES (?, ?, ?, ?)'),
       getBlock: this.db.prepare<[number], BlockRow>('SELECT block, hashes, positions FROM seal_leaves WHERE block = ?'),
-      readBlocks: this.db.prepare<[number, number], BlockRow>('SELECT block, hashes, positions FROM seal_leaves WHERE block >= ? ORDER BY block LIMIT ?'),
-      blockOf: this.db.prepare<[string], BlockRow>('SELECT block, hashes, positions FROM seal_leaves WHERE first_position <= ? ORDER BY first_position DESC LIMIT 1'),
-      addCheckpoint: this.db.prepare('INSERT OR IGNORE INTO checkpoints (tree_size, root_hash, position, recorded_at, note) VALUES (?, ?, ?, ?, ?)'),
+      readBlocks: this.db.prepare<[number, number], BlockRow>(
+        'SELECT block, hashes, positions FROM seal_leaves WHERE block >= ? ORDER BY block LIMIT ?',
+      ),
+      blockOf: this.db.prepare<[string], BlockRow>(
+        'SELECT block, hashes, positions FROM seal_leaves WHERE first_position <= ? ORDER BY first_position DESC LIMIT 1',
+      ),
+      addCheckpoint: this.db.prepare(
+        'INSERT OR IGNORE INTO checkpoints (tree_size, root_hash, position, recorded_at, note) VALUES (?, ?, ?, ?, ?)',
+      ),
       latest: this.db.prepare<[], CheckpointRow>('SELECT * FROM checkpoints ORDER BY tree_size DESC LIMIT 1'),
       ofSize: this.db.prepare<[number], CheckpointRow>('SELECT * FROM checkpoints WHERE tree_size = ?'),
-      range: this.db.prepare<[string, string, number], CheckpointRow>('SELECT * FROM checkpoints WHERE recorded_at >= ? AND recorded_at <= ? ORDER BY tree_size LIMIT ?'),
+      range: this.db.prepare<[string, string, number], CheckpointRow>(
+        'SELECT * FROM checkpoints WHERE recorded_at >= ? AND recorded_at <= ? ORDER BY tree_size LIMIT ?',
+      ),
     };
   }
 

@@ -83,11 +83,29 @@ export async function verifyStoredLedger(
       if (same) return;
       const e = current;
       if (sealedPosition === e.position) {
-        sealMismatch = { position: e.position, streamName: e.streamName, revision: e.revision, problem: 'changed', detail: `the event differs from the one sealed at leaf ${index} (its leaf hash changed)` };
+        sealMismatch = {
+          position: e.position,
+          streamName: e.streamName,
+          revision: e.revision,
+          problem: 'changed',
+          detail: `the event differs from the one sealed at leaf ${index} (its leaf hash changed)`,
+        };
       } else if (sealedPosition < e.position) {
-        sealMismatch = { position: sealedPosition, streamName: e.streamName, revision: e.revision, problem: 'missing', detail: `the event sealed at position ${sealedPosition} (leaf ${index}) is no longer in the ledger; the next one is ${e.streamName} revision ${e.revision} at ${e.position}` };
+        sealMismatch = {
+          position: sealedPosition,
+          streamName: e.streamName,
+          revision: e.revision,
+          problem: 'missing',
+          detail: `the event sealed at position ${sealedPosition} (leaf ${index}) is no longer in the ledger; the next one is ${e.streamName} revision ${e.revision} at ${e.position}`,
+        };
       } else {
-        sealMismatch = { position: e.position, streamName: e.streamName, revision: e.revision, problem: 'inserted', detail: `position ${e.position} was never sealed: leaf ${index} was position ${sealedPosition}` };
+        sealMismatch = {
+          position: e.position,
+          streamName: e.streamName,
+          revision: e.revision,
+          problem: 'inserted',
+          detail: `position ${e.position} was never sealed: leaf ${index} was position ${sealedPosition}`,
+        };
       }
     },
   });
@@ -127,7 +145,13 @@ export async function verifyStoredLedger(
     if (!sealMismatch && checked < sealedSize) {
       const [block] = await sealed.readLeafBlocks(Math.floor(checked / LEAF_BLOCK), 1);
       const missingAt = block?.positions[checked % LEAF_BLOCK] ?? '';
-      sealMismatch = { position: missingAt, streamName: '', revision: -1, problem: 'missing', detail: `the ledger has ${checked} events but ${sealedSize} were sealed` };
+      sealMismatch = {
+        position: missingAt,
+        streamName: '',
+        revision: -1,
+        problem: 'missing',
+        detail: `the ledger has ${checked} events but ${sealedSize} were sealed`,
+      };
     }
     out.sealed = { treeSize: sealedSize, matches: !sealMismatch };
     if (!out.firstMismatch && sealMismatch) out.firstMismatch = sealMismatch;

@@ -6,14 +6,20 @@ type Answer = { claimId: string; amount?: number; position: string };
 
 /** Submit: the claim id derives from the command; `submittedOn` defaults to today. */
 export class SubmitClaimCommand extends Command<Answer> {
-  constructor(readonly input: Omit<SubmitClaim, 'type' | 'claimId' | 'submittedOn' | 'today'> & { submittedOn?: string }, readonly context: CommandContext) {
+  constructor(
+    readonly input: Omit<SubmitClaim, 'type' | 'claimId' | 'submittedOn' | 'today'> & { submittedOn?: string },
+    readonly context: CommandContext,
+  ) {
     super();
   }
 }
 
 /** A settlement or a rejection of a submitted claim. */
 export class DecideClaimCommand extends Command<Answer> {
-  constructor(readonly command: Omit<SettleClaim, 'today'> | Omit<RejectClaim, 'today'>, readonly context: CommandContext) {
+  constructor(
+    readonly command: Omit<SettleClaim, 'today'> | Omit<RejectClaim, 'today'>,
+    readonly context: CommandContext,
+  ) {
     super();
   }
 }

@@ -1,5 +1,16 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { allocationStream, ClaimCommand, claimsDecider, claimStream, evolveClaim, noClaim, refundedAllocations, streamOf, workerDecider, workerStream } from '@app/domain';
+import {
+  allocationStream,
+  ClaimCommand,
+  claimsDecider,
+  claimStream,
+  evolveClaim,
+  noClaim,
+  refundedAllocations,
+  streamOf,
+  workerDecider,
+  workerStream,
+} from '@app/domain';
 import { assertVisible, unknownClaim, unknownWorker } from '../access/region-scope';
 import { CommandContext, idFor } from '../command-seam/command-context';
 import { CommandSeam } from '../command-seam/command-seam';
@@ -38,7 +49,13 @@ export class SubmitClaimHandler implements ICommandHandler<SubmitClaimCommand> {
     const worker = await this.seam.read(workerDecider, [workerStream(input.workerId)]);
     if (worker.status !== 'NEW') assertVisible(context.caller, worker.regionCode, unknownWorker(input.workerId));
     const today = todayIn(worker.regionCode || 'ID');
-    const { position } = await decideClaim(this.seam, { type: 'SubmitClaim', ...input, claimId, submittedOn: input.submittedOn ?? today, today }, input.workerId, [], context);
+    const { position } = await decideClaim(
+      this.seam,
+      { type: 'SubmitClaim', ...input, claimId, submittedOn: input.submittedOn ?? today, today },
+      input.workerId,
+      [],
+      context,
+    );
     return { claimId, position };
   }
 }
@@ -52,7 +69,10 @@ export class DecideClaimHandler implements ICommandHandler<DecideClaimCommand> {
     const claim = await this.seam.read({ initialState: () => noClaim, evolve: evolveClaim }, [claimStream(command.claimId)]);
     if (claim.status !== 'NONE') assertVisible(context.caller, claim.regionCode, unknownClaim(command.claimId));
     const worker = await this.seam.read(workerDecider, [workerStream(claim.workerId)]);
-    const payers = command.type === 'SettleClaim' && claim.status === 'SUBMITTED' && worker.status === 'ACTIVE' ? refundedAllocations(worker, claim.incidentDate) : [];
+    const payers =
+      command.type === 'SettleClaim' && claim.status === 'SUBMITTED' && worker.status === 'ACTIVE'
+        ? refundedAllocations(worker, claim.incidentDate)
+        : [];
     return decideClaim(this.seam, { ...command, today: todayIn(claim.regionCode || 'ID') }, claim.workerId, payers, context);
   }
 }

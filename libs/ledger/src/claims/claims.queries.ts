@@ -34,7 +34,13 @@ export class ListClaimsHandler implements IQueryHandler<ListClaimsQuery> {
       // Totals over every matching claim, not just this page.
       claimTotalsOf(models, regionCode, filter),
     ]);
-    return { items: pageResult.items.map(({ id: _id, ...c }) => c as Omit<ClaimView, 'id'>), page, pageSize, total: pageResult.total, totals };
+    return {
+      items: pageResult.items.map(({ id: _id, ...c }) => c as Omit<ClaimView, 'id'>),
+      page,
+      pageSize,
+      total: pageResult.total,
+      totals,
+    };
   }
 }
 
@@ -46,7 +52,8 @@ function claimsFilter(regionCode: string, filter: ClaimsFilter): Filter {
   const where: Filter = { ...subtreeFilter('regionCode', regionCode) };
   if (filter.type) where.type = filter.type;
   if (filter.status) where.status = filter.status;
-  if (filter.from || filter.to) where.incidentDate = { ...(filter.from ? { gte: filter.from } : {}), ...(filter.to ? { lte: filter.to } : {}) };
+  if (filter.from || filter.to)
+    where.incidentDate = { ...(filter.from ? { gte: filter.from } : {}), ...(filter.to ? { lte: filter.to } : {}) };
   return where;
 }
 

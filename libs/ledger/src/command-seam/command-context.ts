@@ -21,7 +21,11 @@ export interface CommandContext {
   requestHash?: string;
 }
 
-export function commandContext(input: { caller: Caller; correlationId: string; idempotency?: { key: string; requestHash: string } }): CommandContext {
+export function commandContext(input: {
+  caller: Caller;
+  correlationId: string;
+  idempotency?: { key: string; requestHash: string };
+}): CommandContext {
   const { caller, correlationId, idempotency } = input;
   return {
     caller,

@@ -30,7 +30,12 @@ describe('the command seam', () => {
     // Every stream read answers a moment late, so overlapping commands both decide on the same revision.
     const seam = new CommandSeam(withSlowReads(sqlite, 10));
     await seam.execute(funding('a1'), allocate('a1'), contextOf('finance'));
-    const revise = (amount: number) => seam.execute(funding('a1'), { type: 'ReviseFunding', allocationId: 'a1', amount, reason: 'r', legalBasis: 'l', revisedOn: '2026-03-01' }, contextOf('finance'));
+    const revise = (amount: number) =>
+      seam.execute(
+        funding('a1'),
+        { type: 'ReviseFunding', allocationId: 'a1', amount, reason: 'r', legalBasis: 'l', revisedOn: '2026-03-01' },
+        contextOf('finance'),
+      );
     await Promise.all([revise(200), revise(300)]);
     const events = await sqlite.readStream(allocationStream('a1'));
     expect(events.map((e) => e.revision)).toEqual([0, 1, 2]);
@@ -43,7 +48,13 @@ describe('the command seam', () => {
     const context = contextOf('finance', { userId: 'fin' });
     await new CommandSeam(sqlite).execute(funding('a2'), allocate('a2', 1), context);
     const [event] = await sqlite.readStream(allocationStream('a2'));
-    expect(event.metadata).toMatchObject({ userId: 'fin', role: 'finance', correlationId: context.correlationId, causationId: context.commandId, schemaVersion: 1 });
+    expect(event.metadata).toMatchObject({
+      userId: 'fin',
+      role: 'finance',
+      correlationId: context.correlationId,
+      causationId: context.commandId,
+      schemaVersion: 1,
+    });
     expect(event.effectiveDate).toBe('2026-01-02');
   });
 
@@ -55,13 +66,17 @@ describe('the command seam', () => {
       expect(again).toMatchObject({ replayed: true, position: first.position });
       expect(again.events).toEqual(first.events);
       expect((await sqlite.readStream(allocationStream('a3'))).map((e) => e.type)).toEqual(['FundingAllocated']);
-      expect((await sqlite.readStream(commandStream(contextOf('finance', { key: 'k-1' }).commandId))).map((e) => e.type)).toEqual(['CommandAccepted']);
+      expect((await sqlite.readStream(commandStream(contextOf('finance', { key: 'k-1' }).commandId))).map((e) => e.type)).toEqual([
+        'CommandAccepted',
+      ]);
     });
 
     it('refuses the same key with another request (409), even on another stream', async () => {
       const seam = new CommandSeam(sqlite);
       await seam.execute(funding('a4'), allocate('a4'), contextOf('finance', { key: 'k-2', requestHash: 'h1' }));
-      await expect(seam.execute(funding('a5'), allocate('a5'), contextOf('finance', { key: 'k-2', requestHash: 'h2' }))).rejects.toThrow(/already used with another request/);
+      await expect(seam.execute(funding('a5'), allocate('a5'), contextOf('finance', { key: 'k-2', requestHash: 'h2' }))).rejects.toThrow(
+        /already used with another request/,
+      );
       expect(await sqlite.readStream(allocationStream('a5'))).toEqual([]);
     });
 
@@ -78,7 +93,11 @@ describe('the command seam', () => {
       const flaky = withOverrides(sqlite, {
         appendMany: async (writes: StreamWrite[]) => {
           const outcomes = await sqlite.appendMany(writes);
-          if (timeouts-- > 0) return writes.map((w) => ({ ok: false as const, error: new AppendOutcomeUnknownError(w.streamName, new Error('deadline exceeded')) }));
+          if (timeouts-- > 0)
+            return writes.map((w) => ({
+              ok: false as const,
+              error: new AppendOutcomeUnknownError(w.streamName, new Error('deadline exceeded')),
+            }));
           return outcomes;
         },
       });
@@ -93,7 +112,11 @@ describe('the command seam', () => {
       const context = contextOf('finance', { key: 'k-4' });
       const first = await seam.execute(funding('a9'), allocate('a9'), context);
       // Later commands change the stream; the retry still answers what the first execution did.
-      await seam.execute(funding('a9'), { type: 'ReviseFunding', allocationId: 'a9', amount: 500, reason: 'r', legalBasis: 'l', revisedOn: '2026-03-01' }, contextOf('finance'));
+      await seam.execute(
+        funding('a9'),
+        { type: 'ReviseFunding', allocationId: 'a9', amount: 500, reason: 'r', legalBasis: 'l', revisedOn: '2026-03-01' },
+        contextOf('finance'),
+      );
       const again = await seam.execute(funding('a9'), allocate('a9'), contextOf('finance', { key: 'k-4' }));
       expect(again.position).toBe(first.position);
       expect((await sqlite.readStream(allocationStream('a9'))).map((e) => e.type)).toEqual(['FundingAllocated', 'FundingRevised']);

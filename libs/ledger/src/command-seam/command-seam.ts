@@ -81,7 +81,11 @@ export class CommandSeam {
     @Optional() @Inject(PERSONAL_DATA_ENCRYPTION) private readonly personal?: PersonalDataEncryption,
   ) {}
 
-  async execute<C extends { type: string }, S, E extends DomainEvent>(plan: CommandPlan<C, S, E>, command: C, context: CommandContext): Promise<CommandOutcome<S, E>> {
+  async execute<C extends { type: string }, S, E extends DomainEvent>(
+    plan: CommandPlan<C, S, E>,
+    command: C,
+    context: CommandContext,
+  ): Promise<CommandOutcome<S, E>> {
     const record = context.requestHash !== undefined ? commandStream(context.commandId) : undefined;
     const [lead] = plan.streams;
     for (let attempt = 1; ; attempt++) {
@@ -102,17 +106,21 @@ export class CommandSeam {
       if (writes.length === 0) {
         if (record) await this.recordAccepted(record, command, context);
         const position = record ? (await this.store.readStream(record))[0].position : head.get(lead);
-        if (position === undefined) throw new Conflict(`nothing was recorded for ${command.type} and the ledger holds nothing to answer with`);
+        if (position === undefined)
+          throw new Conflict(`nothing was recorded for ${command.type} and the ledger holds nothing to answer with`);
         return { state, events, position, replayed: false, notWritten: [] };
       }
 
       const outcomes = await this.appendConfirmed(writes);
       if (!outcomes[0].ok) {
         if (isConcurrencyConflict(outcomes[0].error) && attempt < MAX_ATTEMPTS) continue;
-        if (isConcurrencyConflict(outcomes[0].error)) throw new Conflict('the ledger kept changing while this command was decided; try again');
+        if (isConcurrencyConflict(outcomes[0].error))
+          throw new Conflict('the ledger kept changing while this command was decided; try again');
         throw outcomes[0].error;
       }
-      const notWritten = writes.flatMap((w, i) => (outcomes[i].ok ? [] : [{ streamName: w.streamName, error: (outcomes[i] as { error: Error }).error }]));
+      const notWritten = writes.flatMap((w, i) =>
+        outcomes[i].ok ? [] : [{ streamName: w.streamName, error: (outcomes[i] as { error: Error }).error }],
+      );
       let position = maxPosition(outcomes);
       if (record && !this.store.atomicAppendMany && notWritten.length === 0) position = await this.recordAccepted(record, command, context);
       return { state, events, position, replayed: false, notWritten };
@@ -129,7 +137,10 @@ export class CommandSeam {
   }
 
   /** Reads the state of streams without deciding anything: a lookup before a command (outside facts). */
-  async read<S, E extends DomainEvent>(decider: Pick<Decider<unknown, S, E>, 'initialState' | 'evolve'>, streams: readonly string[]): Promise<S> {
+  async read<S, E extends DomainEvent>(
+    decider: Pick<Decider<unknown, S, E>, 'initialState' | 'evolve'>,
+    streams: readonly string[],
+  ): Promise<S> {
     const loaded = await this.store.readStreams(streams);
     let state = decider.initialState();
     for (const name of streams) for (const e of loaded.get(name) ?? []) state = decider.evolve(state, toDomainEvent<E>(e));
@@ -165,7 +176,12 @@ export class CommandSeam {
     return { state, own, expected, head };
   }
 
-  private writesOf<C, S, E extends DomainEvent>(plan: CommandPlan<C, S, E>, events: E[], expected: Map<string, ExpectedRevision>, context: CommandContext): StreamWrite[] {
+  private writesOf<C, S, E extends DomainEvent>(
+    plan: CommandPlan<C, S, E>,
+    events: E[],
+    expected: Map<string, ExpectedRevision>,
+    context: CommandContext,
+  ): StreamWrite[] {
     const byStream = new Map<string, E[]>();
     for (const e of events) {
       const name = plan.streamOf?.(e) ?? plan.streams[0];
@@ -191,14 +207,24 @@ export class CommandSeam {
     return Promise.all(
       writes.map(async (w) => ({
         ...w,
-        events: await Promise.all(w.events.map((e) => ('personal' in e.data ? personal.encryptPersonal(e, String(e.data.workerId ?? '')) : e))),
+        events: await Promise.all(
+          w.events.map((e) => ('personal' in e.data ? personal.encryptPersonal(e, String(e.data.workerId ?? '')) : e)),
+        ),
       })),
     );
   }
 
   private acceptance(record: string, command: { type: string }, context: CommandContext): StreamWrite {
-    const accepted: DomainEvent = { type: COMMAND_ACCEPTED, data: { commandType: command.type, requestHash: context.requestHash }, effectiveDate: new Date().toISOString().slice(0, 10) };
-    return { streamName: record, expectedRevision: 'no_stream', events: [this.newEvent(accepted, uuidFrom(context.commandId, record), this.eventContext(context))] };
+    const accepted: DomainEvent = {
+      type: COMMAND_ACCEPTED,
+      data: { commandType: command.type, requestHash: context.requestHash },
+      effectiveDate: new Date().toISOString().slice(0, 10),
+    };
+    return {
+      streamName: record,
+      expectedRevision: 'no_stream',
+      events: [this.newEvent(accepted, uuidFrom(context.commandId, record), this.eventContext(context))],
+    };
   }
 
   private async recordAccepted(record: string, command: { type: string }, context: CommandContext): Promise<string> {
@@ -224,16 +250,31 @@ export class CommandSeam {
   }
 
   private eventContext(context: CommandContext): EventContext {
-    return { userId: context.caller.userId, role: context.caller.role, correlationId: context.correlationId, causationId: context.commandId };
+    return {
+      userId: context.caller.userId,
+      role: context.caller.role,
+      correlationId: context.correlationId,
+      causationId: context.commandId,
+    };
   }
 
   private newEvent(e: DomainEvent, id: string, context: EventContext): NewEvent {
-    return { id, type: e.type, data: e.data as Record<string, unknown>, effectiveDate: e.effectiveDate, context, schemaVersion: this.upcasters.currentVersion(e.type) };
+    return {
+      id,
+      type: e.type,
+      data: e.data as Record<string, unknown>,
+      effectiveDate: e.effectiveDate,
+      context,
+      schemaVersion: this.upcasters.currentVersion(e.type),
+    };
   }
 }
 
 function isUnknownOutcome(error: Error): boolean {
-  return error instanceof AppendOutcomeUnknownError || (error instanceof WriteNotAppliedError && error.cause instanceof AppendOutcomeUnknownError);
+  return (
+    error instanceof AppendOutcomeUnknownError ||
+    (error instanceof WriteNotAppliedError && error.cause instanceof AppendOutcomeUnknownError)
+  );
 }
 
 function maxPosition(outcomes: AppendOutcome[]): string {

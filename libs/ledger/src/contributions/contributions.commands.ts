@@ -15,7 +15,10 @@ export interface BatchAnswer {
 
 /** One month's contributions from an allocation: for the named workers, or every active worker it sponsors. */
 export class PayContributionsCommand extends Command<BatchAnswer> {
-  constructor(readonly input: Omit<PayContributions, 'type' | 'batchId' | 'workerIds' | 'today'> & { workerIds?: string[] }, readonly context: CommandContext) {
+  constructor(
+    readonly input: Omit<PayContributions, 'type' | 'batchId' | 'workerIds' | 'today'> & { workerIds?: string[] },
+    readonly context: CommandContext,
+  ) {
     super();
   }
 }

@@ -31,7 +31,10 @@ describe('concurrent contribution batches on the embedded store', () => {
     const { handler, seam, fixtures } = handlerOn(withSlowReads(sqlite));
     const allocation = await fixtures.allocate('53.03', 'APBD_KABUPATEN_KOTA', 3);
     const workers = await fixtures.enrol(allocation, '53.03', 4);
-    const results = await Promise.allSettled([handler.execute(batch(allocation, workers.slice(0, 2))), handler.execute(batch(allocation, workers.slice(2)))]);
+    const results = await Promise.allSettled([
+      handler.execute(batch(allocation, workers.slice(0, 2))),
+      handler.execute(batch(allocation, workers.slice(2))),
+    ]);
     expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
     expect((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason.message).toMatch(/shortfall/);
     const state = await seam.read(fundingDecider, [allocationStream(allocation)]);
@@ -101,9 +104,27 @@ describe('contribution batch on a store without multi-stream transactions', () =
       nonAtomic(async (w, append) => {
         if (w.streamName === workerStream('w3') && !interfered) {
           interfered = true;
-          const province = { workerId: 'w3', period: '2025-08', amount: 16_800, jkk: 10_000, jkm: 6_800, allocationId: 'a-province', fundingSource: 'APBD_PROVINSI', batchId: 'b-province', paidOn: '2025-08-09', dueOn: '2025-09-15', regionCode: '53.03.01.2005', sex: 'M', occupation: 'PETANI' };
+          const province = {
+            workerId: 'w3',
+            period: '2025-08',
+            amount: 16_800,
+            jkk: 10_000,
+            jkm: 6_800,
+            allocationId: 'a-province',
+            fundingSource: 'APBD_PROVINSI',
+            batchId: 'b-province',
+            paidOn: '2025-08-09',
+            dueOn: '2025-09-15',
+            regionCode: '53.03.01.2005',
+            sex: 'M',
+            occupation: 'PETANI',
+          };
           const context = { userId: 'other', role: 'operator', correlationId: 'c', causationId: 'other' };
-          await sqlite.append(workerStream('w3'), [{ id: 'e-province', type: 'ContributionPaid', data: province, effectiveDate: '2025-08-09', context }], 'any');
+          await sqlite.append(
+            workerStream('w3'),
+            [{ id: 'e-province', type: 'ContributionPaid', data: province, effectiveDate: '2025-08-09', context }],
+            'any',
+          );
         }
         await append();
       }),
@@ -147,7 +168,8 @@ describe('contribution batch on a store without multi-stream transactions', () =
     expect((await sqlite.readStream(allocationStream(allocation))).map((e) => e.type)).toEqual(['FundingAllocated', 'FundsDisbursed']);
     const state = await seam.read(fundingDecider, [allocationStream(allocation)]);
     expect(state.exists && state.disbursed).toBe(3 * 16_800);
-    for (const id of workers) expect((await sqlite.readStream(workerStream(id))).filter((e) => e.type === 'ContributionPaid')).toHaveLength(1);
+    for (const id of workers)
+      expect((await sqlite.readStream(workerStream(id))).filter((e) => e.type === 'ContributionPaid')).toHaveLength(1);
   });
 
   it('a lead write that commits and then times out is retried with the same ids: disbursed once', async () => {
@@ -169,7 +191,8 @@ describe('contribution batch on a store without multi-stream transactions', () =
 
     expect(answer).toMatchObject({ workerCount: 2, amount: 2 * 16_800 });
     expect((await sqlite.readStream(allocationStream(allocation))).map((e) => e.type)).toEqual(['FundingAllocated', 'FundsDisbursed']);
-    for (const id of workers) expect((await sqlite.readStream(workerStream(id))).filter((e) => e.type === 'ContributionPaid')).toHaveLength(1);
+    for (const id of workers)
+      expect((await sqlite.readStream(workerStream(id))).filter((e) => e.type === 'ContributionPaid')).toHaveLength(1);
     // And the retry of the whole request with its key answers the same.
     expect(await handler.execute(batch(allocation, workers, 'k-lead'))).toEqual(answer);
   });

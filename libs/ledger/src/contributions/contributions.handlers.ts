@@ -63,7 +63,8 @@ export class PayContributionsHandler implements ICommandHandler<PayContributions
             const worker = state.workers.get(id);
             return !worker || worker.status === 'NEW' || !canAccessRegion(context.caller, worker.regionCode);
           });
-          if (unseen.some((id) => state.workers.get(id)?.status !== undefined && state.workers.get(id)?.status !== 'NEW')) throw new NotFound(unknownWorkers(unseen));
+          if (unseen.some((id) => state.workers.get(id)?.status !== undefined && state.workers.get(id)?.status !== 'NEW'))
+            throw new NotFound(unknownWorkers(unseen));
         },
       },
       command,
@@ -78,19 +79,36 @@ export class PayContributionsHandler implements ICommandHandler<PayContributions
   }
 
   /** Only on a store without multi-stream transactions: release what the workers that changed meanwhile would have cost. */
-  private async releaseUnwritten(answer: BatchAnswer, command: PayContributions, streams: string[], context: CommandContext): Promise<BatchAnswer> {
+  private async releaseUnwritten(
+    answer: BatchAnswer,
+    command: PayContributions,
+    streams: string[],
+    context: CommandContext,
+  ): Promise<BatchAnswer> {
     const failedIds = streams.map((s) => s.slice('worker-'.length));
     const released = (answer.amount / answer.workerCount) * failedIds.length;
     const release = { ...context, commandId: idFor(context, 'release'), requestHash: undefined };
     const { position } = await this.seam.execute(
       { decider: fundingDecider, streams: [allocationStream(command.allocationId)] },
-      { type: 'ReleaseFunds', allocationId: command.allocationId, batchId: command.batchId, workerCount: failedIds.length, amount: released, reason: 'workers changed while the batch was written', releasedOn: command.paidOn },
+      {
+        type: 'ReleaseFunds',
+        allocationId: command.allocationId,
+        batchId: command.batchId,
+        workerCount: failedIds.length,
+        amount: released,
+        reason: 'workers changed while the batch was written',
+        releasedOn: command.paidOn,
+      },
       release,
     );
     const skipped = await Promise.all(
       failedIds.map(async (workerId) => {
         const paid = (await this.seam.read(workerDecider, [workerStream(workerId)])).paid[command.period];
-        const reason: SkipReason = paid ? (paid.allocationId === command.allocationId ? 'ALREADY_PAID' : 'DOUBLE_FUNDING') : 'NOT_ACTIVE_IN_PERIOD';
+        const reason: SkipReason = paid
+          ? paid.allocationId === command.allocationId
+            ? 'ALREADY_PAID'
+            : 'DOUBLE_FUNDING'
+          : 'NOT_ACTIVE_IN_PERIOD';
         return { workerId, reason };
       }),
     );

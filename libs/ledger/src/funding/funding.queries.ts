@@ -25,7 +25,10 @@ export interface FundingAnswer extends FundingFigures {
 }
 
 export class GetFundingQuery extends Query<FundingAnswer> {
-  constructor(readonly regionCode: string, readonly fiscalYear: number) {
+  constructor(
+    readonly regionCode: string,
+    readonly fiscalYear: number,
+  ) {
     super();
   }
 }
@@ -46,12 +49,19 @@ export class GetFundingHandler implements IQueryHandler<GetFundingQuery> {
  */
 export async function fundingOf(models: ReadModels, regionCode: string, fiscalYear: number): Promise<FundingAnswer> {
   const children = childrenOf(regionCode);
-  const totals = await models.getMany('fundingTotals', [regionCode, ...children].map((r) => fundingTotalsId(r, fiscalYear)));
+  const totals = await models.getMany(
+    'fundingTotals',
+    [regionCode, ...children].map((r) => fundingTotalsId(r, fiscalYear)),
+  );
   const allocations = await models.find('allocations', {
     filter: { fiscalYear, ...subtreeFilter('regionCode', regionCode) },
-    sort: [['regionCode', 1], ['allocatedOn', 1]],
+    sort: [
+      ['regionCode', 1],
+      ['allocatedOn', 1],
+    ],
   });
-  const figures = (code: string) => toFigures(code, fiscalYear, totals.get(fundingTotalsId(code, fiscalYear)) as FundingTotalsView | undefined);
+  const figures = (code: string) =>
+    toFigures(code, fiscalYear, totals.get(fundingTotalsId(code, fiscalYear)) as FundingTotalsView | undefined);
   return {
     ...figures(regionCode),
     allocations: allocations.items.map(({ id: _id, ...a }) => a as AllocationView),

@@ -26,6 +26,8 @@ export class AccessLogService {
    */
   async query(filter: Omit<AccessLogFilter, 'limit'>, reader: Pick<Caller, 'regions'>): Promise<AccessLogEntry[]> {
     const items = await this.store.accessLog({ ...filter, limit: MAX_ACCESS_LOG_ITEMS * 10 });
-    return items.filter((e) => (e.regionCode === null ? reader.regions.includes(COUNTRY) : canAccessRegion(reader, e.regionCode))).slice(0, MAX_ACCESS_LOG_ITEMS);
+    return items
+      .filter((e) => (e.regionCode === null ? reader.regions.includes(COUNTRY) : canAccessRegion(reader, e.regionCode)))
+      .slice(0, MAX_ACCESS_LOG_ITEMS);
   }
 }

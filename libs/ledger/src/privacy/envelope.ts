@@ -24,7 +24,9 @@ export const ENVELOPE_ALG = 'A256GCM' as const;
 export function isEnvelope(value: unknown): value is PersonalEnvelope {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
   const v = value as Record<string, unknown>;
-  return v.enc === ENVELOPE_ALG && typeof v.kid === 'string' && typeof v.iv === 'string' && typeof v.ct === 'string' && typeof v.tag === 'string';
+  return (
+    v.enc === ENVELOPE_ALG && typeof v.kid === 'string' && typeof v.iv === 'string' && typeof v.ct === 'string' && typeof v.tag === 'string'
+  );
 }
 
 const aad = (kid: string) => Buffer.from(`jaminan-ledger/personal/v1:${kid}`, 'utf8');
@@ -32,11 +34,22 @@ const aad = (kid: string) => Buffer.from(`jaminan-ledger/personal/v1:${kid}`, 'u
 export function sealPersonal(personal: object, kid: string, dataKey: Buffer, eventId: string): PersonalEnvelope {
   const plaintext = Buffer.from(JSON.stringify(personal), 'utf8');
   const sivKey = Buffer.from(hkdfSync('sha256', dataKey, Buffer.alloc(0), 'jaminan-ledger/siv', 32));
-  const iv = createHmac('sha256', sivKey).update(eventId).update(Buffer.from([0])).update(plaintext).digest().subarray(0, 12);
+  const iv = createHmac('sha256', sivKey)
+    .update(eventId)
+    .update(Buffer.from([0]))
+    .update(plaintext)
+    .digest()
+    .subarray(0, 12);
   const cipher = createCipheriv('aes-256-gcm', dataKey, iv);
   cipher.setAAD(aad(kid));
   const ct = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-  return { enc: ENVELOPE_ALG, kid, iv: iv.toString('base64url'), ct: ct.toString('base64url'), tag: cipher.getAuthTag().toString('base64url') };
+  return {
+    enc: ENVELOPE_ALG,
+    kid,
+    iv: iv.toString('base64url'),
+    ct: ct.toString('base64url'),
+    tag: cipher.getAuthTag().toString('base64url'),
+  };
 }
 
 /** The clear `personal` object; throws when the key or the envelope is not the right one. */

@@ -50,7 +50,9 @@ export function keyStoreContract(name: string, open: () => Promise<KeyStore>): v
       expect((await store.accessLog({ limit: 10 })).map((e) => e.id)).toEqual(['a', 'b', 'c']);
       expect(await store.accessLog({ workerId: 'w1', limit: 10 })).toEqual([entry('b', '2026-11-23T02:00:00.000Z', 'ana', 'w1')]);
       expect((await store.accessLog({ userId: 'ana', limit: 10 })).map((e) => e.id)).toEqual(['b', 'c']);
-      expect((await store.accessLog({ from: '2026-11-23T01:30:00.000Z', to: '2026-11-23T02:30:00.000Z', limit: 10 })).map((e) => e.id)).toEqual(['b']);
+      expect(
+        (await store.accessLog({ from: '2026-11-23T01:30:00.000Z', to: '2026-11-23T02:30:00.000Z', limit: 10 })).map((e) => e.id),
+      ).toEqual(['b']);
       expect((await store.accessLog({ limit: 1 })).map((e) => e.id)).toEqual(['a']);
     });
   });

@@ -49,8 +49,15 @@ export function keyChecks(nikPepper: string, masterKey: Buffer): LedgerKeyChecks
 /** MASTER_KEY: 32 bytes as 64 hex digits or base64 (standard or URL-safe). */
 export function parseMasterKey(text: string, where = 'MASTER_KEY'): Buffer {
   const value = text.trim();
-  const key = /^[0-9a-fA-F]{64}$/.test(value) ? Buffer.from(value, 'hex') : /^[A-Za-z0-9+/_-]{43}=?$/.test(value) ? Buffer.from(value, /[-_]/.test(value) ? 'base64url' : 'base64') : undefined;
-  if (!key || key.length !== 32) throw new LedgerSecretsError(`${where} must be 32 random bytes written as 64 hex digits or base64 (make one with \`openssl rand -base64 32\`)`);
+  const key = /^[0-9a-fA-F]{64}$/.test(value)
+    ? Buffer.from(value, 'hex')
+    : /^[A-Za-z0-9+/_-]{43}=?$/.test(value)
+      ? Buffer.from(value, /[-_]/.test(value) ? 'base64url' : 'base64')
+      : undefined;
+  if (!key || key.length !== 32)
+    throw new LedgerSecretsError(
+      `${where} must be 32 random bytes written as 64 hex digits or base64 (make one with \`openssl rand -base64 32\`)`,
+    );
   return key;
 }
 
@@ -79,7 +86,11 @@ export function checksOf(e: RecordedEvent): LedgerKeyChecks {
  * - A ledger that holds check values (LedgerKeysRegistered) refuses a pepper or master key that does
  *   not match them.
  */
-export async function loadLedgerSecrets(config: Pick<LedgerConfig, 'dataDir' | 'nikPepper' | 'masterKey' | 'requireSigningKey'>, events: EventStore, keys: KeyStore): Promise<LedgerSecrets> {
+export async function loadLedgerSecrets(
+  config: Pick<LedgerConfig, 'dataDir' | 'nikPepper' | 'masterKey' | 'requireSigningKey'>,
+  events: EventStore,
+  keys: KeyStore,
+): Promise<LedgerSecrets> {
   const registered = await registeredChecks(events);
 
   let nikPepper: string;
@@ -131,13 +142,23 @@ export async function loadLedgerSecrets(config: Pick<LedgerConfig, 'dataDir' | '
   const checks = keyChecks(nikPepper, masterKey);
   if (registered) {
     if (registered.nikPepperCheck !== checks.nikPepperCheck) {
-      throw new LedgerSecretsError('the NIK pepper is not the one this ledger was written with (its check value differs): restore the original NIK_PEPPER or nik-pepper file.');
+      throw new LedgerSecretsError(
+        'the NIK pepper is not the one this ledger was written with (its check value differs): restore the original NIK_PEPPER or nik-pepper file.',
+      );
     }
     if (registered.masterKeyCheck !== checks.masterKeyCheck) {
-      throw new LedgerSecretsError('the master key is not the one this ledger was written with (its check value differs): restore the original MASTER_KEY or master.key file.');
+      throw new LedgerSecretsError(
+        'the master key is not the one this ledger was written with (its check value differs): restore the original MASTER_KEY or master.key file.',
+      );
     }
   }
-  return { nikPepper, masterKey, checks, registered: registered !== undefined, sources: { nikPepper: pepperSource, masterKey: masterSource } };
+  return {
+    nikPepper,
+    masterKey,
+    checks,
+    registered: registered !== undefined,
+    sources: { nikPepper: pepperSource, masterKey: masterSource },
+  };
 }
 
 function readSecretFile(dataDir: string, name: string): string | undefined {

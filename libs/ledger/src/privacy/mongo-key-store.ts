@@ -54,7 +54,10 @@ export class MongoKeyStore implements KeyStore {
 
   async getMany(kids: readonly string[]): Promise<Map<string, StoredKey>> {
     const out = new Map<string, StoredKey>();
-    for (const doc of await this.keys().find({ _id: { $in: [...new Set(kids)] } }).toArray()) out.set(doc._id, toKey(doc));
+    for (const doc of await this.keys()
+      .find({ _id: { $in: [...new Set(kids)] } })
+      .toArray())
+      out.set(doc._id, toKey(doc));
     return out;
   }
 

@@ -119,7 +119,11 @@ export class PersonalDataService implements PersonalDataEncryption, OnApplicatio
       const event: NewEvent = {
         id: uuidFrom('ledger-keys', checks.nikPepperCheck, checks.masterKeyCheck),
         type: LEDGER_KEYS_REGISTERED,
-        data: { ...checks, algorithm: 'HMAC-SHA256', note: 'check values of the NIK pepper and the master key; the secrets themselves are never stored in the ledger' },
+        data: {
+          ...checks,
+          algorithm: 'HMAC-SHA256',
+          note: 'check values of the NIK pepper and the master key; the secrets themselves are never stored in the ledger',
+        },
         effectiveDate: new Date().toISOString().slice(0, 10),
         context: { userId: 'ledger', role: 'system', correlationId: 'ledger-keys', causationId: 'ledger-keys' },
         schemaVersion: 1,

@@ -132,7 +132,16 @@ export class SqliteKeyStore implements KeyStore {
       .prepare<Record<string, unknown>, AccessRow>(sql)
       .all(params)
       .map((r) => {
-        const entry: AccessLogEntry = { id: r.id, at: r.at, userId: r.user_id, role: r.role, action: r.action, workerId: r.worker_id, regionCode: r.region_code, fields: JSON.parse(r.fields) };
+        const entry: AccessLogEntry = {
+          id: r.id,
+          at: r.at,
+          userId: r.user_id,
+          role: r.role,
+          action: r.action,
+          workerId: r.worker_id,
+          regionCode: r.region_code,
+          fields: JSON.parse(r.fields),
+        };
         if (r.request_id !== null) entry.requestId = r.request_id;
         return entry;
       });

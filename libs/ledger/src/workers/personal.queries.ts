@@ -80,7 +80,15 @@ abstract class PersonalQueries {
     const answer: WorkerDetailAnswer = toWorkerAnswer(view, undefined, opened);
     const role = personalDataRoleOf(reader);
     if (role) {
-      await this.log.record({ userId: reader.userId, role, action, workerId: view.workerId, regionCode: view.regionCode, fields: PERSONAL_FIELDS, requestId: reader.requestId });
+      await this.log.record({
+        userId: reader.userId,
+        role,
+        action,
+        workerId: view.workerId,
+        regionCode: view.regionCode,
+        fields: PERSONAL_FIELDS,
+        requestId: reader.requestId,
+      });
       answer.fullName = typeof opened?.fullName === 'string' ? opened.fullName : null;
       answer.birthDate = typeof opened?.birthDate === 'string' ? opened.birthDate : null;
     }
@@ -107,7 +115,12 @@ export class ShowWorkerHandler extends PersonalQueries implements IQueryHandler<
  */
 @QueryHandler(FindWorkerByNikQuery)
 export class FindWorkerByNikHandler extends PersonalQueries implements IQueryHandler<FindWorkerByNikQuery> {
-  constructor(@Inject(READ_STORE) reads: ReadStore, personal: PersonalDataService, log: AccessLogService, private readonly ids: WorkerIds) {
+  constructor(
+    @Inject(READ_STORE) reads: ReadStore,
+    personal: PersonalDataService,
+    log: AccessLogService,
+    private readonly ids: WorkerIds,
+  ) {
     super(reads, personal, log);
   }
 
@@ -115,7 +128,15 @@ export class FindWorkerByNikHandler extends PersonalQueries implements IQueryHan
     const role = personalDataRoleOf(reader) ?? 'none';
     const found = await this.visibleWorker(this.ids.forNik(nik), reader);
     const view = found && !found.erased ? found : undefined;
-    await this.log.record({ userId: reader.userId, role, action: 'SEARCH_NIK', workerId: view?.workerId ?? null, regionCode: view?.regionCode ?? null, fields: [], requestId: reader.requestId });
+    await this.log.record({
+      userId: reader.userId,
+      role,
+      action: 'SEARCH_NIK',
+      workerId: view?.workerId ?? null,
+      regionCode: view?.regionCode ?? null,
+      fields: [],
+      requestId: reader.requestId,
+    });
     const items = view && page === 1 ? [await this.detail(view, reader, 'READ')] : [];
     return { items, page, pageSize, total: view ? 1 : 0 };
   }

@@ -6,14 +6,20 @@ type Answer = { workerId: string; position: string };
 
 /** Enrol: the handler derives the worker id from the NIK and looks up the sponsor's region. */
 export class EnrolWorkerCommand extends Command<Answer> {
-  constructor(readonly input: Omit<EnrolWorker, 'type' | 'workerId' | 'sponsorRegionCode' | 'today'>, readonly context: CommandContext) {
+  constructor(
+    readonly input: Omit<EnrolWorker, 'type' | 'workerId' | 'sponsorRegionCode' | 'today'>,
+    readonly context: CommandContext,
+  ) {
     super();
   }
 }
 
 /** A correction, an exit or a re-activation of an enrolled worker. */
 export class ChangeWorkerCommand extends Command<Answer> {
-  constructor(readonly command: Omit<CorrectWorkerDetails, 'sponsorRegionCode'> | Omit<ExitWorker, 'today'> | Omit<ReactivateWorker, 'today'>, readonly context: CommandContext) {
+  constructor(
+    readonly command: Omit<CorrectWorkerDetails, 'sponsorRegionCode'> | Omit<ExitWorker, 'today'> | Omit<ReactivateWorker, 'today'>,
+    readonly context: CommandContext,
+  ) {
     super();
   }
 }
@@ -31,7 +37,9 @@ export interface SponsorshipAnswer {
  */
 export class TransferSponsorshipCommand extends Command<SponsorshipAnswer> {
   constructor(
-    readonly input: { allocationId: string; effectivePeriod: string } & ({ fromAllocationId: string; workerIds?: undefined } | { workerIds: string[]; fromAllocationId?: undefined }),
+    readonly input: { allocationId: string; effectivePeriod: string } & (
+      { fromAllocationId: string; workerIds?: undefined } | { workerIds: string[]; fromAllocationId?: undefined }
+    ),
     readonly context: CommandContext,
   ) {
     super();

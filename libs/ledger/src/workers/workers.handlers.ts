@@ -16,7 +16,14 @@ import {
   workerDecider,
   workerStream,
 } from '@app/domain';
-import { assertRegionAccess, assertVisible, canAccessRegion, NikAlreadyEnrolled, unknownAllocation, unknownWorker } from '../access/region-scope';
+import {
+  assertRegionAccess,
+  assertVisible,
+  canAccessRegion,
+  NikAlreadyEnrolled,
+  unknownAllocation,
+  unknownWorker,
+} from '../access/region-scope';
 import { CommandSeam } from '../command-seam/command-seam';
 import { todayIn } from '../clock';
 import { WorkerIds } from '../infrastructure/worker-ids';
@@ -41,7 +48,8 @@ export class EnrolWorkerHandler implements ICommandHandler<EnrolWorkerCommand> {
     assertRegionAccess(context.caller, input.regionCode);
     const sponsorRegionCode = await sponsorRegion(this.seam, input.allocationId);
     // An allocation that cannot fund here and that the caller may not see answers as an unknown one.
-    if (!contains(sponsorRegionCode, input.regionCode) && !canAccessRegion(context.caller, sponsorRegionCode)) throw new NotFound(unknownAllocation(input.allocationId));
+    if (!contains(sponsorRegionCode, input.regionCode) && !canAccessRegion(context.caller, sponsorRegionCode))
+      throw new NotFound(unknownAllocation(input.allocationId));
     const workerId = this.ids.forNik(input.nik);
     const command: EnrolWorker = { type: 'EnrolWorker', ...input, workerId, sponsorRegionCode, today: todayIn(input.regionCode) };
     // Every rule but "already enrolled", decided for a person never seen: the same answer whoever the NIK is.
@@ -50,7 +58,8 @@ export class EnrolWorkerHandler implements ICommandHandler<EnrolWorkerCommand> {
       const { position } = await this.seam.execute({ decider: workerDecider, streams: [workerStream(workerId)] }, command, context);
       return { workerId, position };
     } catch (error) {
-      if (error instanceof Conflict && !(error instanceof NikAlreadyEnrolled) && /already enrolled/.test(error.message)) throw new NikAlreadyEnrolled();
+      if (error instanceof Conflict && !(error instanceof NikAlreadyEnrolled) && /already enrolled/.test(error.message))
+        throw new NikAlreadyEnrolled();
       throw error;
     }
   }
@@ -66,14 +75,18 @@ export class ChangeWorkerHandler implements ICommandHandler<ChangeWorkerCommand>
     // answers as an unknown one, before anything else is said about it (its region, its sponsor).
     if (command.type === 'CorrectWorkerDetails' && command.regionCode) assertRegionAccess(context.caller, command.regionCode);
     const worker = await this.seam.read(workerDecider, [stream]);
-    const visible = (state: typeof worker) => state.status !== 'NEW' && assertVisible(context.caller, state.regionCode, unknownWorker(command.workerId));
+    const visible = (state: typeof worker) =>
+      state.status !== 'NEW' && assertVisible(context.caller, state.regionCode, unknownWorker(command.workerId));
     visible(worker);
     // Outside facts: the worker's region (its today), the sponsor of a move, and the allocations an exit refunds (their streams are written too).
     const today = todayIn(worker.regionCode || 'ID');
     let full: CorrectWorkerDetails | ExitWorker | ReactivateWorker;
     let payers: string[] = [];
     if (command.type === 'CorrectWorkerDetails') {
-      full = command.regionCode && worker.status !== 'NEW' ? { ...command, sponsorRegionCode: await sponsorRegion(this.seam, worker.allocationId) } : command;
+      full =
+        command.regionCode && worker.status !== 'NEW'
+          ? { ...command, sponsorRegionCode: await sponsorRegion(this.seam, worker.allocationId) }
+          : command;
     } else {
       full = { ...command, today };
       if (command.type === 'ExitWorker' && worker.status !== 'NEW') payers = refundedAllocations(worker, command.effectiveDate);

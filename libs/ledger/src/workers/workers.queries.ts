@@ -104,10 +104,22 @@ export class ListWorkersHandler implements IQueryHandler<ListWorkersQuery> {
     const period = currentPeriod();
     const where: Filter = { ...subtreeFilter('regionCode', regionCode), ...statusFilter(filter.status, period) };
     if (filter.allocationId) where.allocationId = filter.allocationId;
-    const result = await (await this.reads.active()).find('workers', { filter: where, sort: [['regionCode', 1], ['enrolledOn', 1]], skip: (page - 1) * pageSize, limit: pageSize });
+    const result = await (
+      await this.reads.active()
+    ).find('workers', {
+      filter: where,
+      sort: [
+        ['regionCode', 1],
+        ['enrolledOn', 1],
+      ],
+      skip: (page - 1) * pageSize,
+      limit: pageSize,
+    });
     const views = result.items as WorkerView[];
     // The masked NIKs are opened from the envelopes the view keeps (one key store read for the page).
-    const opened = await this.personal.openMany(views.filter((w) => !w.erased && w.sealed?.length).map((w) => ({ workerId: w.workerId, sealed: w.sealed ?? [] })));
+    const opened = await this.personal.openMany(
+      views.filter((w) => !w.erased && w.sealed?.length).map((w) => ({ workerId: w.workerId, sealed: w.sealed ?? [] })),
+    );
     return { items: views.map((w) => toWorkerAnswer(w, period, opened.get(w.workerId))), page, pageSize, total: result.total };
   }
 }

@@ -4,7 +4,10 @@ import type { CommandContext } from '../command-seam/command-context';
 
 /** An estimate of a region's informal workforce; dated today. */
 export class EstimateWorkforceCommand extends Command<{ position: string }> {
-  constructor(readonly input: Omit<EstimateWorkforce, 'type' | 'estimatedOn'>, readonly context: CommandContext) {
+  constructor(
+    readonly input: Omit<EstimateWorkforce, 'type' | 'estimatedOn'>,
+    readonly context: CommandContext,
+  ) {
     super();
   }
 }

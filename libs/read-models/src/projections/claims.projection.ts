@@ -31,11 +31,28 @@ export const claimsProjection = defineProjection({
     switch (e.type) {
       case 'ClaimSubmitted': {
         const { personal: _personal, ...ref } = e.data;
-        next = { id: e.data.claimId, ...ref, status: 'SUBMITTED', settledOn: null, rejectedOn: null, amount: 0, benefits: [], paymentReference: null, rejectionReason: null };
+        next = {
+          id: e.data.claimId,
+          ...ref,
+          status: 'SUBMITTED',
+          settledOn: null,
+          rejectedOn: null,
+          amount: 0,
+          benefits: [],
+          paymentReference: null,
+          rejectionReason: null,
+        };
         break;
       }
       case 'ClaimSettled':
-        next = current && { ...current, status: 'SETTLED', settledOn: e.data.settledOn, amount: e.data.amount, benefits: e.data.benefits, paymentReference: e.data.paymentReference };
+        next = current && {
+          ...current,
+          status: 'SETTLED',
+          settledOn: e.data.settledOn,
+          amount: e.data.amount,
+          benefits: e.data.benefits,
+          paymentReference: e.data.paymentReference,
+        };
         break;
       case 'ClaimRejected':
         next = current && { ...current, status: 'REJECTED', rejectedOn: e.data.rejectedOn, rejectionReason: e.data.reason };

@@ -50,7 +50,10 @@ export const coverageProjection = defineProjection({
       case 'WorkerExited':
         return selfAndAncestors(e.data.regionCode).map((r) => ({ collection: 'enrolment', id: r }));
       case 'WorkerDetailsCorrected':
-        return [...new Set([...selfAndAncestors(e.data.regionCode), ...selfAndAncestors(e.data.previousRegionCode)])].map((r) => ({ collection: 'enrolment', id: r }));
+        return [...new Set([...selfAndAncestors(e.data.regionCode), ...selfAndAncestors(e.data.previousRegionCode)])].map((r) => ({
+          collection: 'enrolment',
+          id: r,
+        }));
       case 'WorkforceEstimated':
         return [{ collection: 'workforce', id: workforceId(e.data.regionCode, e.data.year) }];
     }
@@ -88,9 +91,11 @@ export const coverageProjection = defineProjection({
         // A move: the worker leaves the old region at the end of the previous month and joins the new one.
         const month = e.data.correctedOn.slice(0, 7);
         const moves = new Map<string, EnrolmentView>();
-        for (const change of countEnrolment(docs, e.data.previousRegionCode, 'exitedByMonth', addMonths(month, -1))) moves.set(change.id, change.doc as EnrolmentView);
+        for (const change of countEnrolment(docs, e.data.previousRegionCode, 'exitedByMonth', addMonths(month, -1)))
+          moves.set(change.id, change.doc as EnrolmentView);
         const reader: DocReader = { get: (collection, id) => (collection === 'enrolment' && moves.get(id)) || docs.get(collection, id) };
-        for (const change of countEnrolment(reader, e.data.regionCode, 'enrolledByMonth', month)) moves.set(change.id, change.doc as EnrolmentView);
+        for (const change of countEnrolment(reader, e.data.regionCode, 'enrolledByMonth', month))
+          moves.set(change.id, change.doc as EnrolmentView);
         return [...moves].map(([id, doc]) => ({ collection: 'enrolment', id, doc }));
       }
       case 'WorkforceEstimated': {

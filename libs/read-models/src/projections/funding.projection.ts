@@ -76,7 +76,16 @@ export const fundingProjection = defineProjection({
         next = {
           ...allocation,
           amount: e.data.amount,
-          revisions: [...allocation.revisions, { previousAmount: e.data.previousAmount, amount: e.data.amount, reason: e.data.reason, legalBasis: e.data.legalBasis, revisedOn: e.data.revisedOn }],
+          revisions: [
+            ...allocation.revisions,
+            {
+              previousAmount: e.data.previousAmount,
+              amount: e.data.amount,
+              reason: e.data.reason,
+              legalBasis: e.data.legalBasis,
+              revisedOn: e.data.revisedOn,
+            },
+          ],
         };
         delta.allocated = e.data.amount - allocation.amount;
         break;
@@ -89,7 +98,12 @@ export const fundingProjection = defineProjection({
         if (!allocation) return [];
         // Contributions for months after an exit come back (rule 10): disbursed is net of refunds.
         delta = { ...delta, disbursed: -e.data.amount, workerMonths: -e.data.periods.length, refunded: e.data.amount };
-        next = { ...allocation, disbursed: allocation.disbursed + delta.disbursed, workerMonths: allocation.workerMonths + delta.workerMonths, refunded: (allocation.refunded ?? 0) + e.data.amount };
+        next = {
+          ...allocation,
+          disbursed: allocation.disbursed + delta.disbursed,
+          workerMonths: allocation.workerMonths + delta.workerMonths,
+          refunded: (allocation.refunded ?? 0) + e.data.amount,
+        };
         break;
       case 'FundsDisbursed':
       case 'FundsReleased': {
@@ -97,7 +111,11 @@ export const fundingProjection = defineProjection({
         const sign = e.type === 'FundsDisbursed' ? 1 : -1;
         delta.disbursed = sign * e.data.amount;
         delta.workerMonths = sign * e.data.workerCount;
-        next = { ...allocation, disbursed: allocation.disbursed + delta.disbursed, workerMonths: allocation.workerMonths + delta.workerMonths };
+        next = {
+          ...allocation,
+          disbursed: allocation.disbursed + delta.disbursed,
+          workerMonths: allocation.workerMonths + delta.workerMonths,
+        };
         break;
       }
     }
@@ -134,5 +152,17 @@ export const fundingProjection = defineProjection({
 });
 
 function emptyTotals(id: string, regionCode: string, fiscalYear: number): FundingTotalsView {
-  return { id, regionCode, fiscalYear, allocated: 0, disbursed: 0, remaining: 0, workerMonths: 0, allocationCount: 0, doubleFundingRefused: 0, refunded: 0, bySource: {} };
+  return {
+    id,
+    regionCode,
+    fiscalYear,
+    allocated: 0,
+    disbursed: 0,
+    remaining: 0,
+    workerMonths: 0,
+    allocationCount: 0,
+    doubleFundingRefused: 0,
+    refunded: 0,
+    bySource: {},
+  };
 }

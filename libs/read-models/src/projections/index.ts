@@ -32,10 +32,17 @@ export const LEDGER_PROJECTIONS: readonly Projection[] = [
 export const LEDGER_CHECKPOINT = 'ledger';
 
 /** The projections that wrote under the shared checkpoint, at the version they had then. */
-export const LEDGER_ADOPTION: NonNullable<RunnerOptions['adopt']> = { checkpoint: LEDGER_CHECKPOINT, versions: { funding: 1, workers: 1, coverage: 1, claims: 1 } };
+export const LEDGER_ADOPTION: NonNullable<RunnerOptions['adopt']> = {
+  checkpoint: LEDGER_CHECKPOINT,
+  versions: { funding: 1, workers: 1, coverage: 1, claims: 1 },
+};
 
 /** The runner of every ledger projection, into the read models `target` answers (usually the active generation). */
-export function ledgerRunner(events: EventStore, target: () => Promise<ReadModels>, options: Partial<Omit<RunnerOptions, 'name'>> = {}): ProjectionRunner {
+export function ledgerRunner(
+  events: EventStore,
+  target: () => Promise<ReadModels>,
+  options: Partial<Omit<RunnerOptions, 'name'>> = {},
+): ProjectionRunner {
   return new ProjectionRunner(events, target, LEDGER_PROJECTIONS, { name: 'ledger', batchSize: 2000, adopt: LEDGER_ADOPTION, ...options });
 }
 
@@ -48,11 +55,22 @@ export function ledgerCheckpoint(models: ReadModels): Promise<string | undefined
 export const READ_MODEL_SCHEMA: ReadModelSchema = {
   allocations: { indexes: [['fiscalYear', 'regionCode']] },
   fundingTotals: { indexes: [] },
-  workers: { indexes: [['regionCode', 'status'], ['allocationId', 'status'], ['status', 'lapsesFrom']] },
+  workers: {
+    indexes: [
+      ['regionCode', 'status'],
+      ['allocationId', 'status'],
+      ['status', 'lapsesFrom'],
+    ],
+  },
   coverage: { indexes: [] },
   enrolment: { indexes: [] },
   workforce: { indexes: [] },
-  claims: { indexes: [['regionCode', 'incidentDate'], ['type', 'status', 'incidentDate']] },
+  claims: {
+    indexes: [
+      ['regionCode', 'incidentDate'],
+      ['type', 'status', 'incidentDate'],
+    ],
+  },
   findings: { indexes: [['regionCode', 'fiscalYear', 'kind'], ['fiscalYear', 'kind', 'regionCode'], ['kind', 'regionCode'], ['position']] },
   findingAllocations: { indexes: [] },
 };

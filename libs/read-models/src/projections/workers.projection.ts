@@ -107,11 +107,25 @@ function applyWorker(w: WorkerView | undefined, e: Recorded<WorkerEvent>): Worke
       };
     }
     case 'WorkerDetailsCorrected':
-      return w && { ...w, ...e.data.changes, ...(isSealed(e.data.personal) && !w.erased ? { sealed: [...(w.sealed ?? []), e.data.personal] } : {}) };
+      return (
+        w && {
+          ...w,
+          ...e.data.changes,
+          ...(isSealed(e.data.personal) && !w.erased ? { sealed: [...(w.sealed ?? []), e.data.personal] } : {}),
+        }
+      );
     case 'PersonalDataErased':
       return w && { ...w, nikMasked: null, sealed: [], erased: true };
     case 'WorkerExited':
-      return w && { ...w, status: 'EXITED', exitedOn: e.data.exitedOn, exitReason: e.data.reason, facts: [...w.facts, { kind: 'EXITED', on: e.data.exitedOn, reason: e.data.reason }] };
+      return (
+        w && {
+          ...w,
+          status: 'EXITED',
+          exitedOn: e.data.exitedOn,
+          exitReason: e.data.reason,
+          facts: [...w.facts, { kind: 'EXITED', on: e.data.exitedOn, reason: e.data.reason }],
+        }
+      );
     case 'WorkerReactivated':
       return w && { ...w, reactivatedOn: e.data.reactivatedOn, facts: [...w.facts, { kind: 'REACTIVATED', on: e.data.reactivatedOn }] };
     case 'ContributionPaid': {
@@ -124,7 +138,12 @@ function applyWorker(w: WorkerView | undefined, e: Recorded<WorkerEvent>): Worke
     case 'ContributionRefunded': {
       if (!w) return undefined;
       const paidPeriods = w.paidPeriods.filter((p) => p !== e.data.period);
-      return { ...w, paidPeriods, lastPaidPeriod: paidPeriods[paidPeriods.length - 1] ?? null, facts: [...w.facts, { kind: 'REFUNDED', period: e.data.period }] };
+      return {
+        ...w,
+        paidPeriods,
+        lastPaidPeriod: paidPeriods[paidPeriods.length - 1] ?? null,
+        facts: [...w.facts, { kind: 'REFUNDED', period: e.data.period }],
+      };
     }
     case 'SponsorshipTransferred':
       return w && { ...w, allocationId: e.data.toAllocationId };
@@ -143,7 +162,12 @@ function applyClaim(w: WorkerView, e: Recorded<ClaimEvent>): WorkerView {
 
 /** An encrypted `personal` part as the ledger stores it ({ enc, kid, iv, ct, tag }); never opened here. */
 function isSealed(personal: unknown): boolean {
-  return typeof personal === 'object' && personal !== null && typeof (personal as { enc?: unknown }).enc === 'string' && typeof (personal as { ct?: unknown }).ct === 'string';
+  return (
+    typeof personal === 'object' &&
+    personal !== null &&
+    typeof (personal as { enc?: unknown }).enc === 'string' &&
+    typeof (personal as { ct?: unknown }).ct === 'string'
+  );
 }
 
 /** The lapse month of the current membership's last run, from the one timeline function. */
