@@ -12,6 +12,8 @@ export const TEST_SECRET = 'test-secret-for-e2e-only';
 
 export interface TestApp {
   app: NestExpressApplication;
+  /** The app's DATA_DIR (removed by close). */
+  dataDir: string;
   http: ReturnType<typeof request>;
   token(roles: Role[], regions?: string[], sub?: string): string;
   /** Authorization header for a user with these roles in these regions. */
@@ -29,6 +31,7 @@ export async function startApp(env: Record<string, string> = {}): Promise<TestAp
     mintToken(TEST_SECRET, { sub, roles, regions });
   return {
     app,
+    dataDir,
     http: request(app.getHttpServer()),
     token,
     as: (roles, regions, sub) => ({ Authorization: `Bearer ${token(roles, regions, sub)}` }),

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { EsdbEventStore, EventStore, SqliteEventStore, withUpcasting } from '@app/event-store';
 import { MongoReadStore, READ_MODEL_SCHEMA, ReadStore, SqliteReadStore } from '@app/read-models';
@@ -11,7 +11,7 @@ export async function openRawEventStore(
 ): Promise<EventStore> {
   if (config.eventStoreUrl)
     return EsdbEventStore.connect(config.eventStoreUrl, config.connectTimeoutMs, { maxAppendBytes: config.maxAppendBytes });
-  mkdirSync(config.dataDir, { recursive: true });
+  privateDataDir(config.dataDir);
   return new SqliteEventStore(join(config.dataDir, 'ledger.sqlite'));
 }
 
@@ -25,6 +25,20 @@ export async function openEventStore(
 /** The read store named by the configuration: MongoDB when MONGO_URL is set, else SQLite. */
 export async function openReadStore(config: Pick<LedgerConfig, 'mongoUrl' | 'dataDir' | 'connectTimeoutMs'>): Promise<ReadStore> {
   if (config.mongoUrl) return MongoReadStore.connect(config.mongoUrl, READ_MODEL_SCHEMA, config.connectTimeoutMs);
-  mkdirSync(config.dataDir, { recursive: true });
+  privateDataDir(config.dataDir);
   return new SqliteReadStore(join(config.dataDir, 'read-models.sqlite'), READ_MODEL_SCHEMA);
+}
+
+/**
+ * The embedded files hold a financial record and encrypted personal data: readable by the service's
+ * user only. New files are made so (umask), and files an older version left readable are fixed.
+ */
+export function privateDataDir(dataDir: string): void {
+  process.umask(0o077);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  chmodSync(dataDir, 0o700);
+  for (const name of readdirSync(dataDir)) {
+    const file = join(dataDir, name);
+    if (existsSync(file) && /\.(sqlite(-wal|-shm)?|key)$|^(nik-pepper|master\.key)$/.test(name)) chmodSync(file, 0o600);
+  }
 }
