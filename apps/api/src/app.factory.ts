@@ -16,6 +16,7 @@ import {
 } from './http/hostile-input';
 import { bodyParserErrorHandler, requireJsonBody } from './http/problem.filter';
 import { createValidationPipe } from './http/validation';
+import { describeApi, OPENAPI_EXTRA_MODELS } from './openapi/document';
 
 const JSON_TYPES = ['application/json', 'application/*+json'];
 
@@ -80,9 +81,13 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
         `Region codes and population: ${REFERENCE_DATA_ATTRIBUTION}.`,
     )
     .setVersion('1')
-    .addBearerAuth()
+    .setLicense('MIT', 'https://opensource.org/license/mit')
+    .addServer('/', 'This server')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'HS256 JWT: sub, roles, regions, exp' })
     .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi), { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup('docs', app, () => describeApi(SwaggerModule.createDocument(app, openApi, { extraModels: OPENAPI_EXTRA_MODELS })), {
+    jsonDocumentUrl: 'docs-json',
+  });
   return app;
 }
 

@@ -6,6 +6,8 @@ import { AccessLogQuery } from '@app/ledger';
 import { CurrentUser, Roles } from '../auth/decorators';
 import type { AuthUser } from '../auth/user';
 import { AccessLogQueryDto } from './access-log.dto';
+import { AccessLogAnswerDto } from '../openapi/answers';
+import { ApiQueryAnswer } from '../openapi/decorators';
 
 function instant(value: string | undefined, field: string, endOfDay: boolean): string | undefined {
   if (value === undefined) return undefined;
@@ -28,6 +30,7 @@ export class AccessLogController {
     summary:
       'Reads of personal data and NIK searches: who, which worker, when, which fields; never the data or the NIK (auditor; at most 1000, oldest first)',
   })
+  @ApiQueryAnswer({ type: AccessLogAnswerDto })
   async list(@Query() query: AccessLogQueryDto, @CurrentUser() user: AuthUser) {
     const from = instant(query.from, 'from', false);
     const to = instant(query.to, 'to', true);

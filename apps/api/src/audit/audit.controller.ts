@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { InvalidInput, isDate } from '@app/domain';
 import { EventStore } from '@app/event-store';
 import { AuditService, RAW_EVENT_STORE, SealerError, SealerService, StoredCheckpoint } from '@app/ledger';
@@ -7,6 +7,16 @@ import { CurrentUser, Roles } from '../auth/decorators';
 import type { AuthUser } from '../auth/user';
 import { callerOf } from '../http/command-context';
 import { CheckpointsQueryDto, ConsistencyQueryDto, HistoryQueryDto, InclusionQueryDto, NoQueryDto } from './audit.dto';
+import {
+  AllocationHistoryDto,
+  CheckpointDto,
+  CheckpointsAnswerDto,
+  ConsistencyProofDto,
+  InclusionProofDto,
+  StreamAnswerDto,
+  VerificationAnswerDto,
+} from '../openapi/answers';
+import { ApiIdempotencyKey, ApiProblems, ApiQueryAnswer } from '../openapi/decorators';
 
 const STREAM_NAME = /^[A-Za-z][\w.:-]{0,249}$/;
 const ALLOCATION_ID = /^[\w-]{1,100}$/;
@@ -52,6 +62,7 @@ export class AuditController {
   @Get('streams/:streamName')
   @Roles('auditor')
   @ApiOperation({ summary: 'Every event of a stream in order, as stored (hash chain included), personal data masked (auditor)' })
+  @ApiQueryAnswer({ type: StreamAnswerDto, errors: [404] })
   async stream(@Param('streamName') streamName: string, @Query() _query: NoQueryDto, @CurrentUser() user: AuthUser) {
     if (!STREAM_NAME.test(streamName))
       throw new InvalidInput([{ field: 'streamName', message: 'must be a stream name such as allocation-<id> or worker-<id>' }]);
@@ -61,6 +72,7 @@ export class AuditController {
   @Get('allocations/:allocationId/history')
   @Roles('auditor')
   @ApiOperation({ summary: "An allocation's funding history with the balance after each event and who acted (auditor)" })
+  @ApiQueryAnswer({ type: AllocationHistoryDto, errors: [404, 422] })
   async history(@Param('allocationId') allocationId: string, @Query() query: HistoryQueryDto, @CurrentUser() user: AuthUser) {
     if (!ALLOCATION_ID.test(allocationId)) throw new InvalidInput([{ field: 'allocationId', message: 'must be an allocation id' }]);
     return this.audit.allocationHistory(allocationId, query.asOf, callerOf(user));
@@ -70,6 +82,9 @@ export class AuditController {
   @HttpCode(200)
   @Roles('auditor')
   @ApiOperation({ summary: "Recompute every event's hash chain and the ledger digest; name the first mismatch (auditor)" })
+  @ApiIdempotencyKey('Accepted and ignored: verification appends nothing, so every call is safe to repeat')
+  @ApiOkResponse({ type: VerificationAnswerDto, description: 'The verification, ok or not' })
+  @ApiProblems(401, 403, 429)
   async verify() {
     const r = await this.audit.verify();
     const answer: Record<string, unknown> = {
@@ -89,6 +104,7 @@ export class AuditController {
   @Get('checkpoints/latest')
   @Roles('auditor')
   @ApiOperation({ summary: 'The signed checkpoint of the largest tree size (C2SP signed note) (auditor)' })
+  @ApiQueryAnswer({ type: CheckpointDto })
   async latest(@Query() _query: NoQueryDto) {
     const c = (await this.sealing.sealer.latestCheckpoint()) ?? (await this.sealing.sealNow());
     return shown(c);
@@ -97,6 +113,7 @@ export class AuditController {
   @Get('checkpoints')
   @Roles('auditor')
   @ApiOperation({ summary: 'The checkpoints signed in a time range, in tree size order (at most 1000) (auditor)' })
+  @ApiQueryAnswer({ type: CheckpointsAnswerDto })
   async checkpoints(@Query() query: CheckpointsQueryDto) {
     const from = instant(query.from, 'from', false);
     const to = instant(query.to, 'to', true);
@@ -108,6 +125,7 @@ export class AuditController {
   @Get('proofs/inclusion')
   @Roles('auditor')
   @ApiOperation({ summary: 'RFC 9162 inclusion proof of the event at a position in the tree of a size (auditor)' })
+  @ApiQueryAnswer({ type: InclusionProofDto, errors: [404] })
   async inclusion(@Query() query: InclusionQueryDto) {
     if (!this.raw.isPosition(query.position)) throw new InvalidInput([{ field: 'position', message: 'must be a ledger position' }]);
     const sealer = this.sealing.sealer;
@@ -132,6 +150,7 @@ export class AuditController {
   @Get('proofs/consistency')
   @Roles('auditor')
   @ApiOperation({ summary: 'RFC 9162 consistency proof between two tree sizes (auditor)' })
+  @ApiQueryAnswer({ type: ConsistencyProofDto })
   async consistency(@Query() query: ConsistencyQueryDto) {
     const from = Number(query.from);
     const to = Number(query.to);

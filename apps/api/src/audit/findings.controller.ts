@@ -9,6 +9,8 @@ import type { AuthUser } from '../auth/user';
 import { callerOf } from '../http/command-context';
 import { PageQuery, paging } from '../http/paging';
 import { IsRegionCode } from '../http/validators';
+import { FindingsAnswerDto } from '../openapi/answers';
+import { ApiQueryAnswer } from '../openapi/decorators';
 
 export class FindingsQueryDto extends PageQuery {
   @ApiPropertyOptional({
@@ -51,6 +53,7 @@ export class FindingsController {
     summary: 'Audit findings of a region (descendants included), by fiscal year and kind, paged, with totals per kind (auditor)',
     description: DESCRIPTION,
   })
+  @ApiQueryAnswer({ type: FindingsAnswerDto, errors: [404] })
   list(@Query() query: FindingsQueryDto, @CurrentUser() user: AuthUser) {
     const { page, pageSize } = paging(query);
     const filter = {

@@ -42,7 +42,7 @@ export class BenefitDto {
   @IsIn(BENEFIT_KINDS)
   kind!: BenefitKind;
 
-  @ApiProperty({ example: 20_000_000 })
+  @ApiProperty({ type: 'integer', example: 20_000_000 })
   @IsRupiah()
   @Min(1)
   amount!: number;

@@ -5,6 +5,8 @@ import { CommandContext, PayContributionsCommand } from '@app/ledger';
 import { Roles } from '../auth/decorators';
 import { CommandCtx } from '../http/command-context';
 import { PayContributionsDto } from './contributions.dto';
+import { BatchAnswerDto } from '../openapi/answers';
+import { ApiCommand } from '../openapi/decorators';
 
 @ApiTags('contributions')
 @ApiBearerAuth()
@@ -17,6 +19,7 @@ export class ContributionsController {
   @ApiOperation({
     summary: "Pay one month's contributions from an allocation: all eligible workers, or none (422 with the shortfall)",
   })
+  @ApiCommand({ type: BatchAnswerDto, status: 201, errors: [404, 409, 422] })
   pay(@Body() body: PayContributionsDto, @CommandCtx() context: CommandContext) {
     return this.commands.execute(new PayContributionsCommand({ ...body }, context));
   }

@@ -11,13 +11,13 @@ export class CoverageQueryDto extends ConsistentQuery {
 }
 
 export class WorkforceEstimateDto {
-  @ApiProperty({ example: 2025 })
+  @ApiProperty({ type: 'integer', example: 2025 })
   @IsInt()
   @Min(2000)
   @Max(2100)
   year!: number;
 
-  @ApiProperty({ example: 1_000_000 })
+  @ApiProperty({ type: 'integer', example: 1_000_000 })
   @IsCount()
   @Min(1)
   informalWorkers!: number;

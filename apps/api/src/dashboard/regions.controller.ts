@@ -1,5 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiProperty, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional } from 'class-validator';
 import { childrenOf, COUNTRY, findRegion, RegionLevel } from '@app/domain';
 import { assertRegionAccess } from '@app/ledger';
@@ -8,6 +8,7 @@ import { READERS } from '../auth/roles';
 import type { AuthUser } from '../auth/user';
 import { ConsistentQuery } from '../http/query-options';
 import { IsRegionCode } from '../http/validators';
+import { ApiProblems } from '../openapi/decorators';
 
 /** The tree the dashboard offers stops at regencies and cities (its figures' children are districts). */
 const TREE_LEVELS: RegionLevel[] = ['country', 'province', 'regency'];
@@ -32,15 +33,24 @@ export interface RegionItem {
 }
 
 export class RegionItemDto implements RegionItem {
+  @ApiProperty({ example: '53.03' })
   code!: string;
+
+  @ApiProperty({ example: 'Timor Tengah Utara' })
   name!: string;
+
+  @ApiProperty({ enum: ['country', 'province', 'regency', 'district', 'village'], example: 'regency' })
   level!: RegionLevel;
+
+  @ApiProperty({ example: false, description: 'True when the tree goes on below this region' })
   hasChildren!: boolean;
 }
 
 export class RegionsAnswerDto {
-  @ApiPropertyOptional({ nullable: true, type: String, example: '53' })
+  @ApiProperty({ nullable: true, type: String, example: '53', description: 'The region whose children these are; null for the roots' })
   parent!: string | null;
+
+  @ApiProperty({ type: [RegionItemDto] })
   items!: RegionItemDto[];
 }
 
@@ -63,6 +73,7 @@ export class RegionsController {
     summary: 'Provinces and regencies/cities as a tree, children on demand (`parent`); without `parent` the caller’s own regions',
   })
   @ApiOkResponse({ type: RegionsAnswerDto })
+  @ApiProblems(400, 401, 403, 503)
   list(@Query() query: RegionsQueryDto, @CurrentUser() user: AuthUser): RegionsAnswerDto {
     if (query.parent === undefined) {
       const roots = user.regions.includes(COUNTRY) ? [COUNTRY] : user.regions.filter((code) => findRegion(code) !== undefined);

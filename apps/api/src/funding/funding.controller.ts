@@ -17,6 +17,8 @@ import { CommandCtx } from '../http/command-context';
 import { RegionParamPipe } from '../http/region-param.pipe';
 import { AllocateFundingDto, FundingQueryDto, ReviseFundingDto } from './funding.dto';
 import { TransferSponsorshipDto } from './sponsorships.dto';
+import { AllocationCreatedDto, AllocationRevisedDto, FundingAnswerDto, SponsorshipAnswerDto } from '../openapi/answers';
+import { ApiCommand, ApiQueryAnswer } from '../openapi/decorators';
 
 @ApiTags('funding')
 @ApiBearerAuth()
@@ -30,6 +32,7 @@ export class FundingController {
   @Post('allocations')
   @Roles('finance')
   @ApiOperation({ summary: 'Record a budget allocation (finance)' })
+  @ApiCommand({ type: AllocationCreatedDto, status: 201, errors: [404, 409, 422] })
   async allocate(@Body() body: AllocateFundingDto, @CommandCtx() context: CommandContext) {
     return this.commands.execute(new AllocateFundingCommand({ ...body }, context));
   }
@@ -38,6 +41,7 @@ export class FundingController {
   @HttpCode(200)
   @Roles('finance')
   @ApiOperation({ summary: 'Revise an allocation to a new total, e.g. in the APBD Perubahan (finance)' })
+  @ApiCommand({ type: AllocationRevisedDto, status: 200, errors: [404, 409, 422] })
   async revise(@Param('allocationId') allocationId: string, @Body() body: ReviseFundingDto, @CommandCtx() context: CommandContext) {
     return this.commands.execute(new ReviseFundingCommand({ allocationId, ...body }, context));
   }
@@ -56,6 +60,7 @@ export class FundingController {
     description:
       "Answers { allocationId, workerCount, skipped: [{ workerId, reason, detail }], position } and, when nobody moved, detail. Workers that cannot move are skipped: EXITED, ALREADY_SPONSORED (by this allocation), OUTSIDE_REGION (of this allocation). A named worker unknown, or outside the caller's regions, is a 404; an effectivePeriod that the allocation's fiscal year does not pay is a 422. The default monthly batch of this allocation pays the transferred workers.",
   })
+  @ApiCommand({ type: SponsorshipAnswerDto, status: 200, errors: [404, 409, 422] })
   async transferSponsorships(
     @Param('allocationId') allocationId: string,
     @Body() body: TransferSponsorshipDto,
@@ -70,6 +75,7 @@ export class FundingController {
   @Get('funding/:regionCode')
   @Roles(...READERS)
   @ApiOperation({ summary: "A region's funding in a fiscal year, its descendants' allocations included" })
+  @ApiQueryAnswer({ type: FundingAnswerDto })
   async funding(@Param('regionCode', RegionParamPipe) regionCode: string, @Query() query: FundingQueryDto, @CurrentUser() user: AuthUser) {
     assertRegionAccess(user, regionCode);
     return this.queries.execute(new GetFundingQuery(regionCode, query.fiscalYear ? Number(query.fiscalYear) : currentYear()));

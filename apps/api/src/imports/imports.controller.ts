@@ -1,5 +1,5 @@
 import { Controller, Get, Header, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiConsumes, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import type { Request } from 'express';
@@ -14,6 +14,8 @@ import { flatten } from '../http/validation';
 import { EnrolWorkerDto } from '../workers/workers.dto';
 import { ImportRosterQueryDto } from './imports.dto';
 import { receiveRoster, rosterFormatOf } from './upload';
+import { JobStartedDto } from '../openapi/answers';
+import { ApiIdempotencyKey, ApiProblems } from '../openapi/decorators';
 
 const JOB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -47,6 +49,14 @@ export class ImportsController {
       'a NIK already enrolled and active, or a row of the same file imported before, counts as alreadyEnrolled. Follow the job at GET /api/v1/jobs/{jobId}; ' +
       'its result is { rowsRead, enrolled, alreadyEnrolled, refused, refusedRows: [{ row, field, reason }] } (the first 1,000), every refused row in GET /api/v1/jobs/{jobId}/refused.csv.',
   })
+  @ApiIdempotencyKey('Accepted; a re-upload of the same file enrols nobody twice, with or without a key')
+  @ApiBody({
+    required: true,
+    description: 'The roster: CSV text, an XLSX workbook, or a multipart/form-data `file` part',
+    schema: { type: 'string', format: 'binary' },
+  })
+  @ApiResponse({ status: 202, type: JobStartedDto, description: 'The import started: follow GET /api/v1/jobs/{jobId}' })
+  @ApiProblems(400, 401, 403, 404, 413, 415, 429)
   async import(@Query() query: ImportRosterQueryDto, @Req() req: Request & { user: AuthUser; id?: unknown }) {
     const caller = callerOf(req.user);
     const kind = rosterFormatOf(req);
@@ -78,6 +88,11 @@ export class ImportRefusalsController {
   @Header('Content-Type', 'text/csv; charset=utf-8')
   @ApiProduces('text/csv')
   @ApiOperation({ summary: "An import job's refused rows: row,field,reason (RFC 4180), every one (admin, or the job's creator)" })
+  @ApiOkResponse({
+    description: 'row,field,reason (RFC 4180)',
+    content: { 'text/csv': { schema: { type: 'string' }, example: 'row,field,reason\r\n17,nik,nik must be 16 digits\r\n' } },
+  })
+  @ApiProblems(400, 401, 403, 404, 503)
   async refused(@Param('jobId') jobId: string, @Query() _query: ConsistentQuery, @CurrentUser() user: AuthUser, @Req() req: Request) {
     if (!JOB_ID.test(jobId)) throw new InvalidInput([{ field: 'jobId', message: 'must be a job id (a UUID)' }]);
     const job = await this.jobs.get(jobId, { userId: user.userId, roles: user.roles });

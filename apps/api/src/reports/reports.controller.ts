@@ -1,7 +1,9 @@
 import { Controller, Get, Param, Query, Req, Res, StreamableFile } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { reportJson, ReportsService } from '@app/ledger';
+import { OversightReportDto } from '../openapi/answers';
+import { ApiProblems } from '../openapi/decorators';
 import { CurrentUser, Roles } from '../auth/decorators';
 import type { AuthUser } from '../auth/user';
 import { callerOf } from '../http/command-context';
@@ -30,6 +32,16 @@ export class ReportsController {
       'Replays the ledger up to the last event recorded at or before asOf through the read models’ own projections (from the nearest verified snapshot), never from the live read models. ' +
       'The same request always answers the same bytes (JSON and CSV). `signature` is Ed25519 (the checkpoint key) over the canonical JSON of the report without `signature`; verify it with `npm run cli -- verify-report`.',
   })
+  @ApiExtraModels(OversightReportDto)
+  @ApiOkResponse({
+    description: 'The report: JSON (default), CSV (`Accept: text/csv`) or PDF (`Accept: application/pdf`)',
+    content: {
+      'application/json': { schema: { $ref: getSchemaPath(OversightReportDto) } },
+      'text/csv': { schema: { type: 'string' } },
+      'application/pdf': { schema: { type: 'string', format: 'binary' } },
+    },
+  })
+  @ApiProblems(400, 401, 403, 404, 422, 503)
   async oversight(
     @Param('regionCode', RegionParamPipe) regionCode: string,
     @Query() query: OversightReportQueryDto,

@@ -21,6 +21,8 @@ import { paging } from '../http/paging';
 import { ConsistentQuery } from '../http/query-options';
 import { CorrectWorkerDto, EnrolWorkerDto, ExitWorkerDto, ReactivateWorkerDto } from './workers.dto';
 import { EraseWorkerDto, WorkersSearchDto } from './erasure.dto';
+import { WorkerCommandAnswerDto, WorkerDetailDto, WorkersPageDto } from '../openapi/answers';
+import { ApiCommand, ApiQueryAnswer } from '../openapi/decorators';
 
 /** The reader as the personal-data queries see them: every role of the token counts. */
 const readerOf = (user: AuthUser): PersonalReader => ({ userId: user.userId, roles: user.roles, regions: user.regions });
@@ -37,6 +39,7 @@ export class WorkersController {
   @Post()
   @Roles('operator')
   @ApiOperation({ summary: 'Enrol a worker (operator); the same NIK again while active is a 409' })
+  @ApiCommand({ type: WorkerCommandAnswerDto, status: 201, errors: [404, 409, 422] })
   enrol(@Body() body: EnrolWorkerDto, @CommandCtx() context: CommandContext) {
     return this.commands.execute(new EnrolWorkerCommand({ ...body }, context));
   }
@@ -45,6 +48,7 @@ export class WorkersController {
   @HttpCode(200)
   @Roles('operator')
   @ApiOperation({ summary: 'Record that a worker left: deceased, moved, formal employment, duplicate, other' })
+  @ApiCommand({ type: WorkerCommandAnswerDto, status: 200, errors: [404, 409, 422] })
   exit(@Param('workerId') workerId: string, @Body() body: ExitWorkerDto, @CommandCtx() context: CommandContext) {
     return this.commands.execute(new ChangeWorkerCommand({ type: 'ExitWorker', workerId, ...body }, context));
   }
@@ -53,6 +57,7 @@ export class WorkersController {
   @HttpCode(200)
   @Roles('operator')
   @ApiOperation({ summary: "Correct a worker's name, occupation or region (a new event; nothing is overwritten)" })
+  @ApiCommand({ type: WorkerCommandAnswerDto, status: 200, errors: [404, 409, 422] })
   correct(@Param('workerId') workerId: string, @Body() body: CorrectWorkerDto, @CommandCtx() context: CommandContext) {
     return this.commands.execute(new ChangeWorkerCommand({ type: 'CorrectWorkerDetails', workerId, ...body }, context));
   }
@@ -61,6 +66,7 @@ export class WorkersController {
   @HttpCode(200)
   @Roles('operator')
   @ApiOperation({ summary: 'Re-activate a lapsed membership (3 unpaid months after a paid one)' })
+  @ApiCommand({ type: WorkerCommandAnswerDto, status: 200, errors: [404, 409, 422] })
   reactivate(@Param('workerId') workerId: string, @Body() body: ReactivateWorkerDto, @CommandCtx() context: CommandContext) {
     return this.commands.execute(new ChangeWorkerCommand({ type: 'ReactivateWorker', workerId, ...body }, context));
   }
@@ -72,6 +78,7 @@ export class WorkersController {
     summary:
       "Erase a worker's personal data (admin): PersonalDataErased, then the worker's data key destroyed; NIK, name, birth date and claim descriptions can never be read again, counts and amounts stay",
   })
+  @ApiCommand({ type: WorkerCommandAnswerDto, status: 200, errors: [404, 409, 422] })
   erase(@Param('workerId') workerId: string, @Body() body: EraseWorkerDto, @CommandCtx() context: CommandContext) {
     return this.commands.execute(new EraseWorkerCommand({ workerId, ...body }, context));
   }
@@ -83,6 +90,7 @@ export class WorkersController {
     summary:
       'One worker: masked NIK, status, paid periods, sponsors, claims; fullName and birthDate for operators and auditors (each read in the access log; null after erasure)',
   })
+  @ApiQueryAnswer({ type: WorkerDetailDto, errors: [404] })
   async get(@Param('workerId') workerId: string, @Query() _query: ConsistentQuery, @CurrentUser() user: AuthUser) {
     const worker = await this.queries.execute(new ShowWorkerQuery(workerId, readerOf(user)));
     // A worker outside the caller's regions answers exactly as an unknown one (api.md).
@@ -97,6 +105,7 @@ export class WorkersController {
     summary:
       'Workers of a region (descendants included), paged; never a full NIK. `nik=`: the worker with exactly that NIK (operators and auditors; the search is in the access log, the NIK is neither stored nor logged; other filters are ignored)',
   })
+  @ApiQueryAnswer({ type: WorkersPageDto })
   list(@Query() query: WorkersSearchDto, @CurrentUser() user: AuthUser) {
     const { page, pageSize } = paging(query);
     if (query.nik !== undefined) {
