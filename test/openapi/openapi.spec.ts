@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createConfig, lintFromString } from '@redocly/openapi-core';
 import * as ts from 'typescript';
+import { makeNik } from '@app/domain';
 import { startApp, TestApp } from '../support/app';
 
 /**
@@ -153,6 +154,48 @@ const OTHER_MEDIA: Array<{ route: string; status: number; media: string }> = [
   { route: 'GET /api/v1/reports/oversight/{regionCode}', status: 200, media: 'application/pdf' },
 ];
 
+type Schema = {
+  $ref?: string;
+  type?: string;
+  nullable?: boolean;
+  properties?: Record<string, Schema>;
+  required?: string[];
+  items?: Schema;
+  additionalProperties?: boolean | Schema;
+  oneOf?: Schema[];
+  allOf?: Schema[];
+  enum?: unknown[];
+};
+
+/** Where a real answer departs from its schema: a missing required field, an unknown field, a wrong type. */
+function departures(doc: Document, schema: Schema, value: unknown, at = '$'): string[] {
+  if (schema.$ref) return departures(doc, doc.components.schemas[schema.$ref.split('/').pop()!] as Schema, value, at);
+  if (value === null) return schema.nullable ? [] : [`${at}: null`];
+  if (schema.oneOf) return schema.oneOf.some((s) => departures(doc, s, value, at).length === 0) ? [] : [`${at}: none of oneOf`];
+  if (schema.allOf) return schema.allOf.flatMap((s) => departures(doc, s, value, at));
+  if (schema.enum && !schema.enum.includes(value)) return [`${at}: ${JSON.stringify(value)} not in the enum`];
+  switch (schema.type) {
+    case 'integer':
+      return Number.isInteger(value) ? [] : [`${at}: ${JSON.stringify(value)} is no integer`];
+    case 'number':
+    case 'string':
+    case 'boolean':
+      return typeof value === schema.type ? [] : [`${at}: ${JSON.stringify(value)} is no ${schema.type}`];
+    case 'array':
+      return Array.isArray(value) ? value.flatMap((v, i) => departures(doc, schema.items ?? {}, v, `${at}[${i}]`)) : [`${at}: no array`];
+  }
+  if (typeof value !== 'object' || Array.isArray(value)) return [`${at}: no object`];
+  const record = value as Record<string, unknown>;
+  const props = schema.properties ?? {};
+  const out = (schema.required ?? []).filter((k) => !(k in record)).map((k) => `${at}.${k}: missing`);
+  for (const [k, v] of Object.entries(record)) {
+    if (props[k]) out.push(...departures(doc, props[k], v, `${at}.${k}`));
+    else if (typeof schema.additionalProperties === 'object') out.push(...departures(doc, schema.additionalProperties, v, `${at}.${k}`));
+    else if (schema.additionalProperties !== true) out.push(`${at}.${k}: not in the schema`);
+  }
+  return out;
+}
+
 describe('the OpenAPI document', () => {
   let t: TestApp;
   let doc: Document;
@@ -212,6 +255,91 @@ describe('the OpenAPI document', () => {
     expect(schemas.AllocateFundingDto.properties.fiscalYear.type).toBe('integer');
     expect(schemas.FundingAnswerDto.properties.allocated.type).toBe('integer');
     expect(schemas.BatchAnswerDto.properties.amount.type).toBe('integer');
+  });
+
+  it('describes the answers the app really gives (NTT 2025 allocation, a TTU worker, a monthly batch)', async () => {
+    const answerSchema = (method: string, path: string, status: number, media = 'application/json') =>
+      (doc.paths[path][method].responses[status].content as Record<string, { schema: Schema }>)[media].schema;
+    const expectAnswer = (method: string, path: string, status: number, body: unknown) =>
+      expect({ route: `${method} ${path}`, departures: departures(doc, answerSchema(method, path, status), body) }).toEqual({
+        route: `${method} ${path}`,
+        departures: [],
+      });
+    const finance = t.as(['finance'], ['ID']);
+    const operator = t.as(['operator'], ['53']);
+    const auditor = t.as(['auditor'], ['ID']);
+    const allocation = await t.http
+      .post('/api/v1/allocations')
+      .set(finance)
+      .set('Idempotency-Key', 'openapi-ntt-2025')
+      .send({
+        regionCode: '53',
+        fundingSource: 'APBD_PROVINSI',
+        fiscalYear: 2025,
+        amount: 10_080_000_000,
+        programName: 'Perlindungan pekerja rentan NTT 2025',
+        legalBasis: 'Pergub NTT 2025',
+        targetWorkers: 50_000,
+        allocatedOn: '2025-07-01',
+      })
+      .expect(201);
+    expectAnswer('post', '/api/v1/allocations', 201, allocation.body);
+    const { allocationId } = allocation.body as { allocationId: string };
+    const worker = await t.http
+      .post('/api/v1/workers')
+      .set(operator)
+      .send({
+        nik: makeNik('53.03.01', '1985-01-07', 'F', 1),
+        fullName: 'Maria Bana',
+        birthDate: '1985-01-07',
+        sex: 'F',
+        regionCode: '53.03.01.2005',
+        occupation: 'PETANI',
+        allocationId,
+        enrolledOn: '2025-07-07',
+      })
+      .expect(201);
+    expectAnswer('post', '/api/v1/workers', 201, worker.body);
+    const batch = await t.http
+      .post('/api/v1/contributions')
+      .set(operator)
+      .send({ allocationId, period: '2025-08', paidOn: '2025-08-10' })
+      .expect(201);
+    expectAnswer('post', '/api/v1/contributions', 201, batch.body);
+    const position = (batch.body as { position: string }).position;
+    const reads: Array<[string, Record<string, string>, Record<string, string>]> = [
+      ['/api/v1/funding/{regionCode}', { regionCode: '53' }, { fiscalYear: '2025' }],
+      ['/api/v1/coverage/{regionCode}', { regionCode: '53' }, { period: '2025-08' }],
+      ['/api/v1/workers/{workerId}', { workerId: (worker.body as { workerId: string }).workerId }, {}],
+      ['/api/v1/workers', {}, { regionCode: '53' }],
+      ['/api/v1/claims', {}, { regionCode: '53' }],
+      ['/api/v1/regions', {}, {}],
+      ['/api/v1/audit/findings', {}, { regionCode: '53' }],
+      ['/api/v1/audit/allocations/{allocationId}/history', { allocationId }, {}],
+      ['/api/v1/audit/checkpoints/latest', {}, {}],
+      ['/api/v1/audit/checkpoints', {}, {}],
+      ['/api/v1/audit/access-log', {}, {}],
+      ['/api/v1/reports/oversight/{regionCode}', { regionCode: '53' }, { asOf: '2025-12-31' }],
+    ];
+    for (const [template, params, query] of reads) {
+      const path = template.replace(/\{(\w+)\}/g, (_, k: string) => params[k]);
+      const role = template.includes('/audit/')
+        ? auditor
+        : template.includes('/reports/')
+          ? t.as(['oversight'], ['ID'])
+          : t.as(['operator'], ['ID']);
+      const res = await t.http
+        .get(path)
+        .query({ ...query, consistentWith: position })
+        .set(role)
+        .expect(200);
+      expectAnswer('get', template, 200, res.body);
+    }
+    const verified = await t.http.post('/api/v1/audit/verify').set(auditor).expect(200);
+    expectAnswer('post', '/api/v1/audit/verify', 200, verified.body);
+    const problem = await t.http.post('/api/v1/allocations').set(finance).send({ amount: 1.5 }).expect(400);
+    expect(problem.type).toBe('application/problem+json');
+    expect(departures(doc, { $ref: '#/components/schemas/ProblemDto' }, problem.body)).toEqual([]);
   });
 
   it('passes a redocly lint (recommended rules) with no error', async () => {
