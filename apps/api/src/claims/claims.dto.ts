@@ -42,7 +42,7 @@ export class BenefitDto {
   @IsIn(BENEFIT_KINDS)
   kind!: BenefitKind;
 
-  @ApiProperty({ type: 'integer', example: 20_000_000 })
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: 100_000_000_000_000, example: 20_000_000 })
   @IsRupiah()
   @Min(1)
   amount!: number;

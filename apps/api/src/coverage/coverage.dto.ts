@@ -11,13 +11,13 @@ export class CoverageQueryDto extends ConsistentQuery {
 }
 
 export class WorkforceEstimateDto {
-  @ApiProperty({ type: 'integer', example: 2025 })
+  @ApiProperty({ type: 'integer', minimum: 2000, maximum: 2100, example: 2025 })
   @IsInt()
   @Min(2000)
   @Max(2100)
   year!: number;
 
-  @ApiProperty({ type: 'integer', example: 1_000_000 })
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: 1_000_000_000, example: 1_000_000 })
   @IsCount()
   @Min(1)
   informalWorkers!: number;

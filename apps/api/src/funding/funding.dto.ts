@@ -13,13 +13,13 @@ export class AllocateFundingDto {
   @IsIn(FUNDING_SOURCES)
   fundingSource!: FundingSource;
 
-  @ApiProperty({ type: 'integer', example: 2026 })
+  @ApiProperty({ type: 'integer', minimum: 2015, maximum: 2100, example: 2026 })
   @IsInt()
   @Min(2015)
   @Max(2100)
   fiscalYear!: number;
 
-  @ApiProperty({ type: 'integer', example: 10_080_000_000, description: 'Whole rupiah' })
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: 100_000_000_000_000, example: 10_080_000_000, description: 'Whole rupiah' })
   @IsRupiah()
   @Min(1)
   amount!: number;
@@ -36,7 +36,7 @@ export class AllocateFundingDto {
   @MaxLength(200)
   legalBasis!: string;
 
-  @ApiPropertyOptional({ type: 'integer', example: 50_000 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 1_000_000_000, example: 50_000 })
   @IsOptional()
   @IsCount()
   @Min(1)
@@ -48,7 +48,13 @@ export class AllocateFundingDto {
 }
 
 export class ReviseFundingDto {
-  @ApiProperty({ type: 'integer', example: 10_800_000_000, description: 'The new total, whole rupiah' })
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    maximum: 100_000_000_000_000,
+    example: 10_800_000_000,
+    description: 'The new total, whole rupiah',
+  })
   @IsRupiah()
   amount!: number;
 
