@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { LedgerConfig, loadLedgerConfig } from '@app/ledger';
+import { EnvReader, LedgerConfig, readLedgerConfig } from '@app/ledger';
 
 /** The HTTP part of the configuration, beside the ledger's own (stores, data directory, pepper). */
 export interface AppConfig extends LedgerConfig {
@@ -23,38 +23,42 @@ export interface AppConfig extends LedgerConfig {
   commandRateLimit: number;
   /** "NIK already enrolled" answers one user may get per hour before enrolments are refused with 429. */
   duplicateNikLimit: number;
+  /** SHUTDOWN_GRACE_MS: how long SIGTERM waits for the requests in hand before closing their connections. */
+  shutdownGraceMs: number;
 }
 
-function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`${name} must be a whole number from 1, got ${raw}`);
-  return n;
-}
+/** pino's levels, and `silent`. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
+/**
+ * The whole configuration read from the environment and checked against its schema: every bad
+ * variable is named, all at once, in one ConfigError (booleans `true`/`false`/`1`/`0`, log levels
+ * from pino's list, port numbers, whole numbers, URLs).
+ */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const port = Number(env.PORT ?? 3000);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got ${env.PORT}`);
+  const reader = new EnvReader(env);
+  const ledger = readLedgerConfig(reader);
+  const port = reader.int('PORT', 3000, 0, 65535);
   const production = env.NODE_ENV === 'production' || !!env.EVENTSTORE_URL || !!env.MONGO_URL;
-  const jwksUrl = env.JWT_JWKS_URL || undefined;
-  if (jwksUrl !== undefined) {
-    let url: URL;
-    try {
-      url = new URL(jwksUrl);
-    } catch {
-      throw new Error('JWT_JWKS_URL must be an http(s) URL');
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('JWT_JWKS_URL must be an http(s) URL');
-  }
-  if (!env.JWT_SECRET && !jwksUrl && production) {
-    throw new Error(
+  const jwksUrl = reader.url('JWT_JWKS_URL', ['https:', 'http:'], 'an http(s) URL');
+  const jwksGiven = !!reader.raw('JWT_JWKS_URL');
+  if (!env.JWT_SECRET && !jwksGiven && production) {
+    reader.problem(
       'JWT_SECRET must be set (or JWT_JWKS_URL) in production mode (NODE_ENV=production, EventStoreDB or MongoDB): no token is made up or printed there',
     );
   }
+  const bodyLimit = reader.string('BODY_LIMIT', '1mb');
+  if (!/^\d+(\.\d+)?\s*(b|kb|mb|gb)?$/i.test(bodyLimit))
+    reader.problem(`BODY_LIMIT must be a size such as 1mb or 512kb, got ${JSON.stringify(bodyLimit)}`);
+  const logLevel = reader.oneOf('LOG_LEVEL', LOG_LEVELS, env.NODE_ENV === 'test' ? 'silent' : 'info');
+  const commandRateLimit = reader.int('COMMAND_RATE_LIMIT', 6000, 1);
+  const duplicateNikLimit = reader.int('DUPLICATE_NIK_LIMIT', 20, 1);
+  const shutdownGraceMs = reader.int('SHUTDOWN_GRACE_MS', 30_000, 0);
+  reader.done();
   const generated = !env.JWT_SECRET && !jwksUrl;
   return {
-    ...loadLedgerConfig(env),
+    ...ledger,
     port,
     jwtSecret: env.JWT_SECRET || (generated ? randomBytes(32).toString('hex') : undefined),
     jwtSecretGenerated: generated,
@@ -62,10 +66,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     jwtIssuer: env.JWT_ISSUER || undefined,
     jwtAudience: env.JWT_AUDIENCE || undefined,
     production,
-    bodyLimit: env.BODY_LIMIT ?? '1mb',
-    logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'silent' : 'info'),
-    commandRateLimit: positiveInt(env, 'COMMAND_RATE_LIMIT', 6000),
-    duplicateNikLimit: positiveInt(env, 'DUPLICATE_NIK_LIMIT', 20),
+    bodyLimit,
+    logLevel,
+    commandRateLimit,
+    duplicateNikLimit,
+    shutdownGraceMs,
   };
 }
 

@@ -21,11 +21,56 @@ ${IMPORT_USAGE}${AUDIT_USAGE}  verify --projections [--json]
       verify, then replay the ledger in memory with every projection and compare the result with the
       live read models (the active generation) document by document; exits 1 naming the first
       documents that differ.
-The audit commands (verify … verify-report), import and transfer take --help.
+Every command takes --help (and does nothing else then).
 `;
 
-async function main(argv: string[]): Promise<void> {
+/** The --help of the commands this file runs (import, transfer and the audit commands have their own). */
+const HELP: Record<string, string> = {
+  token: `Usage: npm run cli -- token --sub <user> --roles <r1,r2> --regions <53,53.03> [--expires 12h]
+
+Prints a bearer token signed with JWT_SECRET (which must be set, the same as the API's).
+Roles: ${ROLES.join(', ')}. Regions: Kemendagri codes such as 53 or 53.03; ID is the whole country.
+`,
+  rebuild: `Usage: npm run cli -- rebuild
+
+Rebuilds every read model from the ledger in DATA_DIR (or EVENTSTORE_URL / MONGO_URL) into a fresh
+generation and swaps it in when it has caught up; the old generation answers until then.
+`,
+  demo: `Usage: npm run cli -- demo [--scale 1] [--reset]
+
+Loads the public figures (NTT 2025/2026, TTU, NTB, NTT claims) into the ledger in DATA_DIR through the
+command handlers and checks what the read models answer.
+  --scale N   a number above 0 and at most 1: the share of the workers to load (0.1: a tenth)
+  --reset     delete a ledger already in DATA_DIR first
+`,
+  'verify --projections': `Usage: npm run cli -- verify --projections [--json]
+
+Verifies the ledger (as verify does), then replays it in memory with every projection and compares the
+result with the live read models document by document; exits 1 naming the first documents that differ.
+`,
+  help: USAGE,
+};
+
+const wantsHelp = (args: string[]) => args.includes('--help') || args.includes('-h');
+
+export async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
+  if (command === '--help' || command === '-h') {
+    console.log(USAGE);
+    return;
+  }
+  // --help does nothing else, for every command.
+  if (wantsHelp(rest) && !IMPORT_COMMANDS.includes(command)) {
+    const key = command === 'verify' && rest.includes('--projections') ? 'verify --projections' : command;
+    if (HELP[key]) {
+      console.log(HELP[key]);
+      return;
+    }
+    if (AUDIT_COMMANDS.includes(command)) {
+      process.exitCode = await runAuditCommand(command, ['--help']);
+      return;
+    }
+  }
   if (command === 'verify' && rest.includes('--projections')) {
     process.exitCode = await verifyWithProjections(rest.filter((a) => a !== '--projections'));
     return;
@@ -66,9 +111,16 @@ async function main(argv: string[]): Promise<void> {
       const config = loadLedgerConfig();
       const events = await openEventStore(config);
       const reads = await openReadStore(config);
+      let lastLine = 0;
       try {
         const result = await rebuildReadModels(events, reads, LEDGER_PROJECTIONS, {
-          onProgress: (p) => process.stdout.write(`\rrebuilding generation ${p.generation}: ${p.eventsProjected} events`),
+          onProgress: (p) => {
+            if (process.stdout.isTTY) process.stdout.write(`\rrebuilding generation ${p.generation}: ${p.eventsProjected} events`);
+            else if (Date.now() - lastLine >= 2_000) {
+              lastLine = Date.now();
+              console.log(`rebuilding generation ${p.generation}: ${p.eventsProjected} events`);
+            }
+          },
         });
         console.log(`\nrebuilt generation ${result.generation} from ${result.eventsProjected} events; it now answers the queries`);
       } finally {
@@ -134,7 +186,10 @@ async function verifyWithProjections(rest: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).catch((error: Error) => {
-  console.error(error.message);
-  process.exit(1);
-});
+// Run as the entry point (`npm run cli`); a test may load it and call main() itself.
+if (require.main === module) {
+  main(process.argv.slice(2)).catch((error: Error) => {
+    console.error(error.message);
+    process.exit(1);
+  });
+}

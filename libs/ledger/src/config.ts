@@ -32,22 +32,140 @@ export interface LedgerConfig {
   masterKey?: string;
 }
 
-export function loadLedgerConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
-  if (!env.NIK_PEPPER && env.EVENTSTORE_URL) {
-    throw new Error('NIK_PEPPER must be set when running on EventStoreDB (it derives worker ids and must never change)');
+/** Every problem of a configuration at once, each naming its variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(
+      problems.length === 1
+        ? problems[0]
+        : `the configuration has ${problems.length} problems:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
+    this.name = 'ConfigError';
   }
+}
+
+const TRUE = ['true', '1'];
+const FALSE = ['false', '0'];
+
+/**
+ * A small schema reader of environment variables: each accessor checks one variable, records a
+ * problem naming it instead of throwing, and answers the default; `done()` throws them all at once.
+ */
+export class EnvReader {
+  readonly problems: string[] = [];
+
+  constructor(readonly env: NodeJS.ProcessEnv) {}
+
+  /** The raw value; unset and empty are the same. */
+  raw(name: string): string | undefined {
+    const value = this.env[name];
+    return value === undefined || value === '' ? undefined : value;
+  }
+
+  problem(message: string): void {
+    this.problems.push(message);
+  }
+
+  string(name: string): string | undefined;
+  string(name: string, fallback: string): string;
+  string(name: string, fallback?: string): string | undefined {
+    return this.raw(name) ?? fallback;
+  }
+
+  /** `true`/`1` or `false`/`0` (any case). */
+  bool(name: string, fallback: boolean): boolean {
+    const raw = this.raw(name);
+    if (raw === undefined) return fallback;
+    const v = raw.trim().toLowerCase();
+    if (TRUE.includes(v)) return true;
+    if (FALSE.includes(v)) return false;
+    this.problem(`${name} must be true, false, 1 or 0, got ${JSON.stringify(raw)}`);
+    return fallback;
+  }
+
+  /** A whole number in [min, max]. */
+  int(name: string, fallback: number, min: number, max?: number): number;
+  int(name: string, fallback: undefined, min: number, max?: number): number | undefined;
+  int(name: string, fallback: number | undefined, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
+    const raw = this.raw(name);
+    if (raw === undefined) return fallback;
+    const n = /^\s*-?\d+\s*$/.test(raw) ? Number(raw) : NaN;
+    if (!Number.isSafeInteger(n) || n < min || n > max) {
+      const range = max === Number.MAX_SAFE_INTEGER ? `from ${min}` : `from ${min} to ${max}`;
+      this.problem(`${name} must be a whole number ${range}, got ${JSON.stringify(raw)}`);
+      return fallback;
+    }
+    return n;
+  }
+
+  /** One of a fixed list. */
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const raw = this.raw(name);
+    if (raw === undefined) return fallback;
+    if ((allowed as readonly string[]).includes(raw)) return raw as T;
+    this.problem(`${name} must be one of ${allowed.join(', ')}, got ${JSON.stringify(raw)}`);
+    return fallback;
+  }
+
+  /** A URL whose scheme is one of `protocols` (e.g. `['http:', 'https:']`). */
+  url(name: string, protocols: string[], what = `a ${protocols.map((p) => p.replace(/:$/, '')).join(' or ')} URL`): string | undefined {
+    const raw = this.raw(name);
+    if (raw === undefined) return undefined;
+    let url: URL | undefined;
+    try {
+      url = new URL(raw);
+    } catch {
+      url = undefined;
+    }
+    if (!url || !protocols.includes(url.protocol)) {
+      this.problem(`${name} must be ${what}, got ${JSON.stringify(raw.replace(/\/\/[^@/]*@/, '//***@'))}`);
+      return undefined;
+    }
+    return raw;
+  }
+
+  /** Throws a ConfigError listing every problem recorded, if any. */
+  done(): void {
+    if (this.problems.length > 0) throw new ConfigError(this.problems);
+  }
+}
+
+/** The ledger's variables read into `reader` (problems recorded there, not thrown). */
+export function readLedgerConfig(reader: EnvReader): LedgerConfig {
+  const eventStoreUrl = reader.url('EVENTSTORE_URL', [
+    'esdb:',
+    'esdb+discover:',
+    'kurrentdb:',
+    'kurrentdb+discover:',
+    'kdb:',
+    'kdb+discover:',
+  ]);
+  const mongoUrl = reader.url('MONGO_URL', ['mongodb:', 'mongodb+srv:']);
+  const nikPepper = reader.string('NIK_PEPPER');
+  if (!nikPepper && reader.raw('EVENTSTORE_URL')) {
+    reader.problem('NIK_PEPPER must be set when running on EventStoreDB (it derives worker ids and must never change)');
+  }
+  const production = !!(reader.raw('EVENTSTORE_URL') || reader.raw('MONGO_URL') || reader.raw('NODE_ENV') === 'production');
   return {
-    dataDir: env.DATA_DIR ?? './data',
-    eventStoreUrl: env.EVENTSTORE_URL || undefined,
-    mongoUrl: env.MONGO_URL || undefined,
-    nikPepper: env.NIK_PEPPER || undefined,
-    runProjector: env.RUN_PROJECTOR ? env.RUN_PROJECTOR !== 'false' : !env.MONGO_URL,
-    connectTimeoutMs: Number(env.CONNECT_TIMEOUT_MS ?? 10_000),
-    maxAppendBytes: env.EVENTSTORE_MAX_APPEND_BYTES ? Number(env.EVENTSTORE_MAX_APPEND_BYTES) : undefined,
-    signingKey: env.LEDGER_SIGNING_KEY || undefined,
-    masterKey: env.MASTER_KEY || undefined,
-    requireSigningKey: !!(env.EVENTSTORE_URL || env.MONGO_URL || env.NODE_ENV === 'production'),
+    dataDir: reader.string('DATA_DIR', './data'),
+    eventStoreUrl,
+    mongoUrl,
+    nikPepper,
+    runProjector: reader.bool('RUN_PROJECTOR', !reader.raw('MONGO_URL')),
+    connectTimeoutMs: reader.int('CONNECT_TIMEOUT_MS', 10_000, 1),
+    maxAppendBytes: reader.int('EVENTSTORE_MAX_APPEND_BYTES', undefined, 1),
+    signingKey: reader.string('LEDGER_SIGNING_KEY'),
+    masterKey: reader.string('MASTER_KEY'),
+    requireSigningKey: production,
   };
+}
+
+/** The ledger's configuration, checked: throws a ConfigError naming every bad variable at once. */
+export function loadLedgerConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
+  const reader = new EnvReader(env);
+  const config = readLedgerConfig(reader);
+  reader.done();
+  return config;
 }
 
 export const LEDGER_CONFIG = Symbol('LEDGER_CONFIG');

@@ -1,8 +1,8 @@
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { INestApplicationContext } from '@nestjs/common';
-import { MultiBar, Presets, SingleBar } from 'cli-progress';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { Progress } from '../progress';
 import { childrenOf, formatRupiah, populationOf } from '@app/domain';
 import { EVENT_STORE, EventStore } from '@app/event-store';
 import {
@@ -73,10 +73,8 @@ class Demo {
   private readonly commands: CommandBus;
   private readonly queries: QueryBus;
   private readonly people = new PeopleFactory();
-  private readonly bars = new MultiBar(
-    { format: ' {bar} {percentage}% | {value}/{total} | {task}', hideCursor: true, clearOnComplete: false },
-    Presets.shades_classic,
-  );
+  /** Bars on a terminal, plain lines elsewhere (progress.ts). */
+  private readonly bars = new Progress();
   private readonly n: (count: number) => number;
   private readonly ids = { ntt: [] as string[], ttu: [] as string[], danaDesa: new Map<string, string[]>() };
   private readonly allocations: Record<string, string> = {};
@@ -135,7 +133,7 @@ class Demo {
     enrolledOn: string,
     occupation?: 'PERANGKAT_DESA',
   ): Promise<string[]> {
-    const bar = this.bars.create(count, 0, { task });
+    const bar = this.bars.create(count, task);
     const ids: string[] = [];
     for (let i = 0; i < count; i++) {
       const person = this.people.person(villages[i % villages.length], occupation);
@@ -310,7 +308,7 @@ class Demo {
 
     // Contributions, month by month.
     const months = [...NTT_2025.months, ...NTT_2026.months.filter((m) => m <= currentPeriod())];
-    const bar = this.bars.create(months.length + 1, 0, { task: 'monthly contribution batches' });
+    const bar = this.bars.create(months.length + 1, 'monthly contribution batches');
     for (const payer of NTB.payers.filter((p) => p.workers > 0)) await this.pay(this.allocations[`ntb-${payer.regionCode}`], NTB.period);
     bar.increment();
     const ttuOffered = this.ids.ttu.slice(0, Math.max(1, Math.round(this.ids.ttu.length * TTU_ALSO_OFFERED_TO_PROVINCE)));
@@ -333,13 +331,13 @@ class Demo {
       // The province's batch offered some TTU workers whom the regency had already paid.
       const offered = await this.pay(this.allocations[y2025 ? 'ntt2025' : 'ntt2026'], month, ttuOffered);
       this.doubleFunding += offered.skipped.filter((x) => x.reason === 'DOUBLE_FUNDING').length;
-      bar.increment({ task: `monthly contribution batches (${month})` });
+      bar.increment(`monthly contribution batches (${month})`);
     }
     this.bars.stop();
   }
 
   private async loadClaims(): Promise<void> {
-    const bar: SingleBar = this.bars.create(NTT_CLAIMS.count, 0, { task: 'NTT claims' });
+    const bar = this.bars.create(NTT_CLAIMS.count, 'NTT claims');
     const claimants = this.ids.ntt
       .filter((_, i) => i % Math.max(1, Math.floor(this.ids.ntt.length / NTT_CLAIMS.count)) === 0)
       .slice(-NTT_CLAIMS.count);

@@ -235,12 +235,28 @@ export class CommandSeam {
     throw outcome.error;
   }
 
+  /** Metrics port: told of every write the store confirmed (the API counts events appended by type). */
+  private readonly appendListeners: Array<(events: readonly { type: string }[]) => void> = [];
+
+  onAppended(listener: (events: readonly { type: string }[]) => void): void {
+    this.appendListeners.push(listener);
+  }
+
+  private appended(writes: StreamWrite[], outcomes: AppendOutcome[]): void {
+    if (this.appendListeners.length === 0) return;
+    const events = writes.flatMap((w, i) => (outcomes[i].ok ? w.events : []));
+    for (const listener of this.appendListeners) listener(events);
+  }
+
   /** appendMany, retrying every write whose outcome is unknown with the same ids until the store confirms it. */
   private async appendConfirmed(writes: StreamWrite[]): Promise<AppendOutcome[]> {
     const outcomes = await this.store.appendMany(writes);
     for (let retry = 1; ; retry++) {
       const unknown = outcomes.flatMap((o, i) => (!o.ok && isUnknownOutcome(o.error) ? [i] : []));
-      if (unknown.length === 0) return outcomes;
+      if (unknown.length === 0) {
+        this.appended(writes, outcomes);
+        return outcomes;
+      }
       if (retry > MAX_UNKNOWN_RETRIES) {
         throw new LedgerUnavailableError('the ledger did not confirm the write; retry the request with the same Idempotency-Key');
       }

@@ -49,7 +49,15 @@ export class JobService {
     return job;
   }
 
+  /** Metrics port: told of every job record this process writes (the API's job progress gauges). */
+  private readonly saveListeners: Array<(job: JobRecord) => void> = [];
+
+  onSaved(listener: (job: JobRecord) => void): void {
+    this.saveListeners.push(listener);
+  }
+
   async save(job: JobRecord): Promise<void> {
+    for (const listener of this.saveListeners) listener(job);
     await this.reads.putRecord(JOBS_NAMESPACE, job.jobId, { ...job, updatedAt: new Date().toISOString() } as unknown as Record<
       string,
       unknown
