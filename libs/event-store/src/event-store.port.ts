@@ -98,6 +98,21 @@ export interface Subscription {
   stop(): Promise<void>;
 }
 
+/**
+ * An event as verification reads it: what its chain hash and its Merkle leaf cover, nothing more
+ * (the stored form: data parsed from the stored text; of the metadata only the chain and the actor).
+ */
+export interface StoredEventForVerification {
+  position: string;
+  streamName: string;
+  revision: number;
+  type: string;
+  data: unknown;
+  effectiveDate: string;
+  recordedAt: string;
+  metadata: { hash: string; prevHash: string; userId: string; role: string };
+}
+
 export interface EventStore {
   readonly kind: 'sqlite' | 'eventstoredb';
   /** True when appendMany writes all or nothing (one transaction); false where the later writes land one by one. */
@@ -117,6 +132,12 @@ export interface EventStore {
   readStreams(streamNames: readonly string[]): Promise<Map<string, RecordedEvent[]>>;
   /** The whole ledger forwards, in pages. */
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
+  /**
+   * Optional, where the store can do it cheaply (the embedded store): the stored events in ledger order
+   * after `after`, page by page, in the lean form verification reads. Each page is read whole when it
+   * is asked for (no read is held open between pages). Stores without it are read with readAll.
+   */
+  iterateStored?(options?: { after?: string; pageSize?: number }): Iterable<StoredEventForVerification[]>;
   /** Catch up from a position, then deliver new events as they are appended, one at a time, in order. */
   subscribe(options: SubscribeOptions, handler: (event: RecordedEvent) => Promise<void> | void): Subscription;
   /** Position of the ledger's last event, or undefined when the ledger is empty. */

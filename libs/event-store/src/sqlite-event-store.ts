@@ -10,6 +10,7 @@ import {
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
+  StoredEventForVerification,
   StreamWrite,
   SubscribeOptions,
   Subscription,
@@ -104,6 +105,11 @@ export class SqliteEventStore implements EventStore {
       ),
       readStream: this.db.prepare<[string], EventRow>('SELECT * FROM events WHERE stream_name = ? ORDER BY revision'),
       readAll: this.db.prepare<[number, number], EventRow>('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?'),
+      stored: this.db
+        .prepare<[number, number], StoredRow>(
+          'SELECT position, stream_name, revision, type, data, metadata, effective_date, recorded_at FROM events WHERE position > ? ORDER BY position LIMIT ?',
+        )
+        .raw(),
       head: this.db.prepare<[], { position: number | null }>('SELECT MAX(position) AS position FROM events'),
     };
   }
@@ -226,6 +232,37 @@ export class SqliteEventStore implements EventStore {
     return out;
   }
 
+  /**
+   * The stored events for verification, page by page (one `.all()` of raw rows per page, so the
+   * connection is free between pages): `data` is parsed (its canonical JSON is hashed); of the metadata
+   * only hash, prevHash, userId and role are kept.
+   */
+  *iterateStored(options: { after?: string; pageSize?: number } = {}): Iterable<StoredEventForVerification[]> {
+    let after = options.after === undefined ? 0 : Number(options.after);
+    const pageSize = options.pageSize ?? 10_000;
+    for (;;) {
+      const rows = this.stmts.stored.all(after, pageSize) as unknown as StoredRow[];
+      if (rows.length === 0) return;
+      const page: StoredEventForVerification[] = new Array(rows.length);
+      for (let i = 0; i < rows.length; i++) {
+        const r = rows[i];
+        page[i] = {
+          position: sqlitePosition(r[0]),
+          streamName: r[1],
+          revision: r[2],
+          type: r[3],
+          data: JSON.parse(r[4]),
+          effectiveDate: r[6],
+          recordedAt: r[7],
+          metadata: chainMetadata(r[5]),
+        };
+      }
+      after = rows[rows.length - 1][0];
+      yield page;
+      if (rows.length < pageSize) return;
+    }
+  }
+
   subscribe(options: SubscribeOptions, handler: (event: RecordedEvent) => Promise<void> | void): Subscription {
     return runSubscription(
       (after) => this.readAll({ after, maxCount: 500, categories: options.categories }),
@@ -252,6 +289,16 @@ export class SqliteEventStore implements EventStore {
     this.appended.removeAllListeners();
     if (this.db.open) this.db.close();
   }
+}
+
+/** position, stream_name, revision, type, data, metadata, effective_date, recorded_at */
+type StoredRow = [number, string, number, string, string, string, string, string];
+
+/** The metadata fields verification reads (hash, prevHash, userId, role), parsed from the stored text. */
+function chainMetadata(text: string): StoredEventForVerification['metadata'] {
+  const m = JSON.parse(text) as StoredEventForVerification['metadata'];
+  if (m === null || typeof m !== 'object') return m; // verification says what is wrong with it
+  return { hash: m.hash, prevHash: m.prevHash, userId: m.userId, role: m.role };
 }
 
 function toRecorded(row: EventRow): RecordedEvent {

@@ -233,8 +233,13 @@ export class LedgerVerifier {
       revision: e.revision,
       streamName: e.streamName,
     });
-    if (this.options.onLeaf) this.options.onLeaf(this.checked, Buffer.from(leaf, 'hex'));
-    this.acc.appendHex(leaf);
+    if (this.options.onLeaf) {
+      const leafHash = Buffer.from(leaf, 'hex');
+      this.options.onLeaf(this.checked, leafHash);
+      this.acc.append(leafHash);
+    } else {
+      this.acc.appendHex(leaf);
+    }
     const previousPosition = this.lastPosition;
     this.checked++;
     this.lastPosition = e.position;

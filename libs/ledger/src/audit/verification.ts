@@ -1,4 +1,4 @@
-import type { EventStore, RecordedEvent } from '@app/event-store';
+import type { EventStore, RecordedEvent, StoredEventForVerification } from '@app/event-store';
 import { ExportedEvent, LedgerVerifier, MerkleAccumulator, Mismatch } from '@app/verifier';
 import { LEAF_BLOCK, LeafBlock, StoredCheckpoint } from './seal-store.port';
 
@@ -41,6 +41,24 @@ export interface LedgerVerificationResult {
   verifiedAt: string;
 }
 
+/**
+ * The stored ledger in order, page by page: the store's own lean reader where it has one (the
+ * embedded store), else readAll pages (EventStoreDB).
+ */
+async function* storedPages(raw: EventStore, batchSize: number): AsyncGenerator<readonly StoredEventForVerification[]> {
+  if (raw.iterateStored) {
+    for (const page of raw.iterateStored({ pageSize: batchSize })) yield page;
+    return;
+  }
+  let after: string | undefined;
+  for (;;) {
+    const batch = await raw.readAll({ after, maxCount: batchSize });
+    if (batch.length === 0) return;
+    after = batch[batch.length - 1].position;
+    yield batch;
+  }
+}
+
 /** What verification reads of the sealer: its leaves, and the latest checkpoint. */
 export interface SealedCopy {
   treeSize(): Promise<number>;
@@ -62,11 +80,11 @@ export async function verifyStoredLedger(
   sealed?: SealedCopy,
   options: { batchSize?: number; onProgress?: (checked: number) => void; now?: () => Date } = {},
 ): Promise<LedgerVerificationResult> {
-  const batchSize = options.batchSize ?? 5000;
+  const batchSize = options.batchSize ?? 10_000;
   const sealedSize = sealed ? await sealed.treeSize() : 0;
   const checkpoint = sealed ? await sealed.latestCheckpoint() : undefined;
   const prefix = checkpoint ? new MerkleAccumulator() : undefined;
-  let current: RecordedEvent | undefined;
+  let current: StoredEventForVerification | undefined;
   let sealMismatch: Mismatch | undefined;
   const blocks = new Map<number, LeafBlock>();
   let checked = 0;
@@ -110,11 +128,7 @@ export async function verifyStoredLedger(
     },
   });
 
-  let after: string | undefined;
-  for (;;) {
-    const batch = await raw.readAll({ after, maxCount: batchSize });
-    if (batch.length === 0) break;
-    after = batch[batch.length - 1].position;
+  for await (const batch of storedPages(raw, batchSize)) {
     for (const e of batch) {
       if (sealed && !sealMismatch) {
         const index = checked;

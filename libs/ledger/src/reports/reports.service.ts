@@ -44,8 +44,12 @@ export interface ReplayedLedger {
 const READ_BATCH = 5000;
 const CACHED_SNAPSHOTS = 2;
 
-/** Default distance between snapshots (events); REPORT_SNAPSHOT_EVERY overrides it. */
-export const REPORT_SNAPSHOT_EVERY = 50_000;
+/**
+ * Default distance between snapshots (events), the sealer's checkpoint interval; REPORT_SNAPSHOT_EVERY
+ * overrides it. A snapshot holds the aggregated report state (tens of kilobytes gzip'd), so a report
+ * replays at most this many events after loading one.
+ */
+export const REPORT_SNAPSHOT_EVERY = 10_000;
 
 /**
  * Point-in-time oversight reports (api.md "Reports", architecture.md "Point-in-time and proofs"): the
