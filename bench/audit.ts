@@ -13,6 +13,10 @@
  * copied with fresh ids until it has `--events` events, month by month, written with SqliteEventStore's
  * appendMany in large batches (so every hash chain is the store's own) under a clock that walks
  * through 2025. Then the sealer seals it, and the measurements run. Numbers, not assertions.
+ *
+ * Time: on the 2-core development machine, 2,000,754 events were generated in about 4 minutes (the
+ * random event ids make the unique index the slow part), sealed in 22 s; the whole run with the full
+ * replay and the snapshot pass takes about 7 minutes. `--events 300000` takes under a minute.
  */
 import 'reflect-metadata';
 import { CommandBus } from '@nestjs/cqrs';
