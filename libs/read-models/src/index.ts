@@ -4,5 +4,6 @@ export * from './runner';
 export * from './in-memory-read-models';
 export * from './sqlite-read-store';
 export * from './mongo-read-store';
+export * from './mongo-connect';
 export * from './projections';
 export * from './rebuild';

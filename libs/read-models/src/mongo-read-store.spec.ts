@@ -1,4 +1,5 @@
-import { MongoReadStore, replicaSetProblem } from './mongo-read-store';
+import { replicaSetProblem } from './mongo-connect';
+import { MongoReadStore } from './mongo-read-store';
 
 describe('MongoDB read store: start-up refuses a server that cannot run transactions', () => {
   const url = 'mongodb://reader:s3cret@db.example:27017/ledger';

@@ -9,6 +9,7 @@ import {
   type Filter,
 } from 'mongodb';
 import { toMongoFilter, toMongoSort } from './mongo-filter';
+import { connectMongo } from './mongo-connect';
 import {
   assertName,
   Doc,
@@ -39,31 +40,6 @@ interface CheckpointDoc {
 /** How long a clear may stay under way before another writer may take it over (its writer crashed). */
 const CLEAR_LEASE_MS = 10 * 60_000;
 
-/** What `hello` answers that decides whether the server can run the read store's transactions. */
-export interface HelloReply {
-  setName?: string;
-  msg?: string;
-  isWritablePrimary?: boolean;
-  ismaster?: boolean;
-}
-
-/**
- * Why a server cannot hold the read models, or undefined when it can. Commits are transactions, which
- * MongoDB runs only on a replica set member or through mongos; a standalone server accepts the
- * connection and then refuses every commit, so it is refused at start-up instead.
- */
-export function replicaSetProblem(hello: HelloReply, url: string): string | undefined {
-  if (hello.setName || hello.msg === 'isdbgrid') return undefined;
-  return (
-    `MongoDB at ${redactUrl(url)} is a standalone server: the read models commit with transactions, which need a replica set ` +
-    `(a single-node one is enough: start mongod with --replSet rs0 and run rs.initiate(), as docker/compose.yaml does) or a sharded cluster`
-  );
-}
-
-function redactUrl(url: string): string {
-  return url.replace(/\/\/[^@/]*@/, '//***@');
-}
-
 interface MetaDoc {
   _id: string;
   value: number;
@@ -90,20 +66,7 @@ export class MongoReadStore implements ReadStore {
     newClient: (url: string, timeoutMs: number) => MongoClient = (u, t) => new MongoClient(u, { serverSelectionTimeoutMS: t }),
   ): Promise<MongoReadStore> {
     Object.keys(schema).forEach(assertName);
-    const client = newClient(url, timeoutMs);
-    let hello: HelloReply;
-    try {
-      await client.connect();
-      hello = (await client.db('admin').command({ hello: 1 })) as HelloReply;
-    } catch (error) {
-      await client.close().catch(() => undefined);
-      throw new Error(`MongoDB at ${redactUrl(url)} cannot be reached: ${(error as Error).message}`);
-    }
-    const problem = replicaSetProblem(hello, url);
-    if (problem) {
-      await client.close().catch(() => undefined);
-      throw new Error(problem);
-    }
+    const client = await connectMongo(url, timeoutMs, newClient);
     const store = new MongoReadStore(client, client.db(), schema);
     await store.init();
     return store;

@@ -1,3 +1,4 @@
+import { connectMongo } from '@app/read-models';
 import { Binary, MongoClient, type AnyBulkWriteOperation, type Db } from 'mongodb';
 import { LEAF_BLOCK, LeafBlock, SealCommit, SealState, SealStore, StoredCheckpoint } from './seal-store.port';
 
@@ -47,14 +48,7 @@ export class MongoSealStore implements SealStore {
   ) {}
 
   static async connect(url: string, timeoutMs = 10_000): Promise<MongoSealStore> {
-    const client = new MongoClient(url, { serverSelectionTimeoutMS: timeoutMs });
-    try {
-      await client.connect();
-      await client.db().command({ ping: 1 });
-    } catch (error) {
-      await client.close().catch(() => undefined);
-      throw new Error(`MongoDB at ${url.replace(/\/\/[^@/]*@/, '//***@')} cannot be reached: ${(error as Error).message}`);
-    }
+    const client = await connectMongo(url, timeoutMs);
     const store = new MongoSealStore(client, client.db());
     await store.leaves().createIndex({ firstPosition: 1 });
     await store.checkpointsCollection().createIndex({ recordedAt: 1 });

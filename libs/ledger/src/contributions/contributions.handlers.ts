@@ -71,10 +71,12 @@ export class PayContributionsHandler implements ICommandHandler<PayContributions
       context,
     );
     // What the events do not say (who was skipped and why), from the decision the seam had taken on this state.
-    const { workerCount, amount, skipped } = batchDecisionOf(command, outcome.state);
+    const decision = batchDecisionOf(command, outcome.state);
+    const { workerCount, amount, skipped } = decision;
     const answer = { batchId: command.batchId, period: command.period, workerCount, amount, skipped, position: outcome.position };
     const unwritten = outcome.notWritten.map((w) => w.streamName);
-    const final = unwritten.length === 0 ? answer : await this.releaseUnwritten(answer, command, unwritten, context);
+    const final =
+      unwritten.length === 0 ? answer : await this.releaseUnwritten(answer, command, unwritten, decision.contributions, context);
     return final.workerCount > 0 ? final : { ...final, detail: whyNobodyWasPaid(command, input.workerIds === undefined, final.skipped) };
   }
 
@@ -83,10 +85,13 @@ export class PayContributionsHandler implements ICommandHandler<PayContributions
     answer: BatchAnswer,
     command: PayContributions,
     streams: string[],
+    contributions: ReadonlyArray<{ data: { workerId: string; amount: number } }>,
     context: CommandContext,
   ): Promise<BatchAnswer> {
     const failedIds = streams.map((s) => s.slice('worker-'.length));
-    const released = (answer.amount / answer.workerCount) * failedIds.length;
+    // What exactly those workers would have cost: tariffs differ per worker in the PP 49/2020 months.
+    const failed = new Set(failedIds);
+    const released = contributions.filter((c) => failed.has(c.data.workerId)).reduce((sum, c) => sum + c.data.amount, 0);
     const release = { ...context, commandId: idFor(context, 'release'), requestHash: undefined };
     const { position } = await this.seam.execute(
       { decider: fundingDecider, streams: [allocationStream(command.allocationId)] },

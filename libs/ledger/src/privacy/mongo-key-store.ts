@@ -1,3 +1,4 @@
+import { connectMongo } from '@app/read-models';
 import { MongoClient, MongoServerError, type Collection, type Db } from 'mongodb';
 import { AccessLogEntry, AccessLogFilter, KeyStore, StoredKey } from './key-store.port';
 
@@ -24,14 +25,7 @@ export class MongoKeyStore implements KeyStore {
   ) {}
 
   static async connect(url: string, timeoutMs = 10_000): Promise<MongoKeyStore> {
-    const client = new MongoClient(url, { serverSelectionTimeoutMS: timeoutMs });
-    try {
-      await client.connect();
-      await client.db().command({ ping: 1 });
-    } catch (error) {
-      await client.close().catch(() => undefined);
-      throw new Error(`MongoDB at ${url.replace(/\/\/[^@/]*@/, '//***@')} cannot be reached: ${(error as Error).message}`);
-    }
+    const client = await connectMongo(url, timeoutMs);
     const store = new MongoKeyStore(client, client.db());
     await store.log().createIndex({ workerId: 1, at: 1 });
     await store.log().createIndex({ userId: 1, at: 1 });
