@@ -2,7 +2,7 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { workforceDecider, workforceStream } from '@app/domain';
 import { assertRegionAccess } from '../access/region-scope';
 import { CommandSeam } from '../command-seam/command-seam';
-import { today } from '../clock';
+import { todayIn } from '../clock';
 import { EstimateWorkforceCommand } from './workforce.commands';
 
 @CommandHandler(EstimateWorkforceCommand)
@@ -13,7 +13,7 @@ export class EstimateWorkforceHandler implements ICommandHandler<EstimateWorkfor
     assertRegionAccess(context.caller, input.regionCode);
     const { position } = await this.seam.execute(
       { decider: workforceDecider, streams: [workforceStream(input.regionCode)] },
-      { type: 'EstimateWorkforce', ...input, estimatedOn: today() },
+      { type: 'EstimateWorkforce', ...input, estimatedOn: todayIn(input.regionCode) },
       context,
     );
     return { position };
