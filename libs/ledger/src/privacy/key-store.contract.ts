@@ -32,6 +32,35 @@ export function keyStoreContract(name: string, open: () => Promise<KeyStore>): v
       expect(many.get('w2')).toEqual({ state: 'active', wrapped: 'v1.d.e.f' });
     });
 
+    it('answers concurrent writes each with what is stored: the first key of a kid wins, every entry is kept', async () => {
+      const kids = Array.from({ length: 100 }, (_, i) => `c${i}`);
+      const [puts, again, logged] = await Promise.all([
+        Promise.all(kids.map((kid) => store.putIfAbsent(kid, `v1.${kid}.first`))),
+        Promise.all(kids.map((kid) => store.putIfAbsent(kid, `v1.${kid}.second`))),
+        Promise.all(
+          kids.map((kid, i) =>
+            store.appendAccess({
+              id: `e${i}`,
+              at: `2026-11-23T01:00:${String(i % 60).padStart(2, '0')}.000Z`,
+              userId: 'ana',
+              role: 'operator',
+              action: 'READ',
+              workerId: kid,
+              regionCode: '53.03',
+              fields: ['fullName'],
+            }),
+          ),
+        ),
+      ]);
+      expect(puts).toEqual(kids.map((kid) => ({ state: 'active', wrapped: `v1.${kid}.first` })));
+      expect(again).toEqual(puts);
+      expect(logged).toHaveLength(100);
+      expect(await store.countActive()).toBe(100);
+      expect((await store.accessLog({ limit: 1000 })).length).toBe(100);
+      const many = await store.getMany(kids);
+      expect(kids.every((kid) => many.get(kid)?.state === 'active')).toBe(true);
+    });
+
     it('keeps the access log in time order, filtered by worker, user and time, once per entry id', async () => {
       const entry = (id: string, at: string, userId: string, workerId: string | null) => ({
         id,

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { isEnvelope, newDataKey, openPersonal, sealPersonal, unwrapDataKey, wrapDataKey } from './envelope';
 import { keyStoreContract } from './key-store.contract';
+import type { AccessLogEntry } from './key-store.port';
 import { parseMasterKey } from './ledger-secrets';
 import { MongoKeyStore } from './mongo-key-store';
 import { SqliteKeyStore } from './sqlite-key-store';
@@ -54,6 +55,55 @@ describe('the embedded key store file', () => {
     expect(statSync(join(dir, 'keys.sqlite')).mode & 0o777).toBe(0o600);
     await store.close();
     expect(contains()).toBe(false);
+  });
+});
+
+describe('the embedded key store: group commit', () => {
+  it('commits the writes of one turn in one transaction, each settled after the commit; one failing write loses none of the others', async () => {
+    const file = join(tempDir(), 'keys.sqlite');
+    const store = new SqliteKeyStore(file);
+    const before = store.commits;
+    const bad = {
+      id: 'bad',
+      at: '2026-11-23T00:00:00.000Z',
+      userId: 'budi',
+      role: 'operator',
+      action: 'READ',
+      workerId: 'w1',
+      regionCode: null,
+      fields: [],
+    };
+    const settled = await Promise.allSettled([
+      ...Array.from({ length: 200 }, (_, i) => store.putIfAbsent(`w${i}`, `v1.w${i}`)),
+      store.appendAccess({ ...bad, requestId: { not: 'a string' } } as unknown as AccessLogEntry), // refused when bound
+      store.appendAccess({ ...bad, id: 'good', userId: 'ana' } as unknown as AccessLogEntry),
+    ]);
+    expect(store.commits - before).toBe(1);
+    expect(settled.slice(0, 200).every((s) => s.status === 'fulfilled')).toBe(true);
+    expect(settled[200]).toMatchObject({
+      status: 'rejected',
+      reason: expect.objectContaining({ message: expect.stringMatching(/bind/) }),
+    });
+    expect(settled[201].status).toBe('fulfilled');
+    // Committed: another connection to the file sees every write that was answered.
+    const other = new SqliteKeyStore(file);
+    expect(await other.countActive()).toBe(200);
+    expect((await other.accessLog({ limit: 10 })).map((e) => e.id)).toEqual(['good']);
+    await other.close();
+    await store.close();
+  });
+
+  it('does not show a queued key before its commit, and commits what is queued when closed', async () => {
+    const file = join(tempDir(), 'keys.sqlite');
+    const store = new SqliteKeyStore(file);
+    const put = store.putIfAbsent('w1', 'v1.a');
+    expect(await store.get('w1')).toBeUndefined();
+    await store.close();
+    await expect(put).resolves.toEqual({ state: 'active', wrapped: 'v1.a' });
+    await expect(store.putIfAbsent('w2', 'v1.b')).rejects.toThrow(/closed/);
+    const again = new SqliteKeyStore(file);
+    expect(await again.get('w1')).toEqual({ state: 'active', wrapped: 'v1.a' });
+    await again.close();
   });
 });
 

@@ -26,11 +26,24 @@ interface AccessRow {
  * destruction the WAL is checkpointed and truncated, so no older page holding the wrapped key stays
  * in `keys.sqlite-wal` either. synchronous=FULL: a key that was used to encrypt an appended event
  * must not be lost.
+ *
+ * Group commit: the writes (a new key, a destruction, an access-log entry) that arrive in one turn of
+ * the event loop are queued and committed together at the next `setImmediate`, in one transaction
+ * (one fsync), each in a savepoint of its own, so a write that fails is rolled back alone and the
+ * others are committed. Each caller's promise settles only after that commit; a write that is still
+ * queued is not visible to reads (`get` never answers a key that is not yet durable). A roster import
+ * keeps hundreds of enrolments in flight: their keys share one fsync instead of one each.
  */
 export class SqliteKeyStore implements KeyStore {
   readonly kind = 'sqlite' as const;
   private readonly db: Database.Database;
   private readonly stmts;
+  /** The writes of the current turn, committed together by `flush`. */
+  private queue: QueuedWrite[] = [];
+  /** Runs a function in a savepoint (nested in the batch's transaction). */
+  private readonly savepoint: Database.Transaction<(run: () => unknown) => unknown>;
+  private readonly batch: Database.Transaction<(writes: QueuedWrite[]) => Outcome[]>;
+  private committed = 0;
 
   constructor(file: string) {
     closeSync(openSync(file, 'a', 0o600));
@@ -63,6 +76,23 @@ export class SqliteKeyStore implements KeyStore {
          VALUES (@id, @at, @user_id, @role, @action, @worker_id, @region_code, @fields, @request_id)`,
       ),
     };
+    this.savepoint = this.db.transaction((run: () => unknown) => run());
+    this.batch = this.db.transaction((writes: QueuedWrite[]) =>
+      writes.map((w): Outcome => {
+        try {
+          return { ok: true, value: this.savepoint(w.run) };
+        } catch (error) {
+          // A failure SQLite answers by rolling back the whole transaction (disk full, I/O) fails the batch.
+          if (!this.db.inTransaction) throw error;
+          return { ok: false, error: error as Error };
+        }
+      }),
+    );
+  }
+
+  /** Transactions the write queue committed so far (each one fsync): tests and the import bench read it. */
+  get commits(): number {
+    return this.committed;
   }
 
   async get(kid: string): Promise<StoredKey | undefined> {
@@ -79,13 +109,15 @@ export class SqliteKeyStore implements KeyStore {
     return out;
   }
 
-  async putIfAbsent(kid: string, wrapped: string): Promise<StoredKey> {
-    this.stmts.insert.run(kid, wrapped);
-    return toKey(this.stmts.get.get(kid)!);
+  putIfAbsent(kid: string, wrapped: string): Promise<StoredKey> {
+    return this.write(() => {
+      this.stmts.insert.run(kid, wrapped);
+      return toKey(this.stmts.get.get(kid)!);
+    });
   }
 
   async destroy(kid: string, erasedAt: string): Promise<void> {
-    this.stmts.destroy.run(kid, erasedAt);
+    await this.write(() => this.stmts.destroy.run(kid, erasedAt));
     // The old page images (holding the wrapped key) go with the WAL's frames: copy back and truncate.
     for (let attempt = 0; attempt < 50; attempt++) {
       const [result] = this.db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
@@ -100,17 +132,19 @@ export class SqliteKeyStore implements KeyStore {
   }
 
   async appendAccess(e: AccessLogEntry): Promise<void> {
-    this.stmts.addAccess.run({
-      id: e.id,
-      at: e.at,
-      user_id: e.userId,
-      role: e.role,
-      action: e.action,
-      worker_id: e.workerId,
-      region_code: e.regionCode,
-      fields: JSON.stringify(e.fields),
-      request_id: e.requestId ?? null,
-    });
+    await this.write(() =>
+      this.stmts.addAccess.run({
+        id: e.id,
+        at: e.at,
+        user_id: e.userId,
+        role: e.role,
+        action: e.action,
+        worker_id: e.workerId,
+        region_code: e.regionCode,
+        fields: JSON.stringify(e.fields),
+        request_id: e.requestId ?? null,
+      }),
+    );
   }
 
   async accessLog(filter: AccessLogFilter): Promise<AccessLogEntry[]> {
@@ -148,9 +182,49 @@ export class SqliteKeyStore implements KeyStore {
   }
 
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    this.flush();
+    this.db.close();
+  }
+
+  /** Queues a write for this turn's transaction; settles after its commit. */
+  private write<T>(run: () => T): Promise<T> {
+    if (!this.db.open) return Promise.reject(new Error('the key store is closed'));
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ run, resolve: resolve as (value: unknown) => void, reject });
+      if (this.queue.length === 1) setImmediate(() => this.flush());
+    });
+  }
+
+  /** Commits the queued writes in one transaction (BEGIN IMMEDIATE: the write lock first), then settles each. */
+  private flush(): void {
+    const writes = this.queue;
+    this.queue = [];
+    if (writes.length === 0) return;
+    let outcomes: Outcome[];
+    try {
+      if (!this.db.open) throw new Error('the key store is closed');
+      outcomes = this.batch.immediate(writes);
+      this.committed++;
+    } catch (error) {
+      for (const w of writes) w.reject(error as Error);
+      return;
+    }
+    writes.forEach((w, i) => {
+      const outcome = outcomes[i];
+      if (outcome.ok) w.resolve(outcome.value);
+      else w.reject(outcome.error);
+    });
   }
 }
+
+interface QueuedWrite {
+  run: () => unknown;
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+}
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: Error };
 
 function toKey(row: KeyRow): StoredKey {
   return row.wrapped !== null ? { state: 'active', wrapped: row.wrapped } : { state: 'erased', erasedAt: row.erased_at ?? '' };
