@@ -20,6 +20,7 @@ import { loggerParams } from './http/logging';
 import { ProblemFilter } from './http/problem.filter';
 import { OperationsModule } from './operations/operations.module';
 import { ReportsModule } from './reports/reports.module';
+import { WorklistsModule } from './worklists/worklists.module';
 
 @Module({})
 export class AppModule {
@@ -35,6 +36,7 @@ export class AppModule {
         WorkersModule,
         ContributionsModule,
         ClaimsModule,
+        WorklistsModule,
         CoverageModule,
         AuditModule,
         ReportsModule,

@@ -29,3 +29,4 @@ export * from './reference/due-dates';
 export * from './reference/enrolment-age';
 export * from './reference/historical-regions';
 export * from './streams';
+export * from './workers/worklists';

@@ -28,3 +28,4 @@ export * from './reports';
 export * from './privacy';
 export * from './workers/erasure.handlers';
 export * from './workers/personal.queries';
+export * from './worklists/worklists.queries';

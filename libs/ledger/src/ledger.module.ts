@@ -28,6 +28,7 @@ import { EraseWorkerHandler } from './workers/erasure.handlers';
 import { AccessLogHandler, FindWorkerByNikHandler, ShowWorkerHandler } from './workers/personal.queries';
 import { PRIVACY_EXPORTS, PRIVACY_PROVIDERS } from './privacy/privacy.providers';
 import { EstimateWorkforceHandler } from './workforce/workforce.handlers';
+import { GetUnpaidMonthsHandler, ListLapsingWorkersHandler, ListUnpaidMonthsHandler } from './worklists/worklists.queries';
 
 const COMMAND_HANDLERS = [
   AllocateFundingHandler,
@@ -51,6 +52,9 @@ const QUERY_HANDLERS = [
   ShowWorkerHandler,
   FindWorkerByNikHandler,
   AccessLogHandler,
+  ListLapsingWorkersHandler,
+  GetUnpaidMonthsHandler,
+  ListUnpaidMonthsHandler,
 ];
 
 /**

@@ -190,7 +190,7 @@ describe('projections', () => {
   it('gives every ledger projection a name, a version and collections of its own', () => {
     expect(LEDGER_PROJECTIONS.map((p) => [p.name, p.version, p.collections])).toEqual([
       ['funding', 2, ['allocations', 'fundingTotals']],
-      ['workers', 3, ['workers']],
+      ['workers', 4, ['workers']],
       ['coverage', 2, ['coverage', 'enrolment', 'workforce']],
       ['claims', 1, ['claims']],
       ['findings', 1, ['findings', 'findingAllocations']],

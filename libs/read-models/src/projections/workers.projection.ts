@@ -1,4 +1,13 @@
-import { ClaimEvent, currentMembership, maskNik, MembershipFact, membershipTimeline, WorkerEvent } from '@app/domain';
+import {
+  ClaimEvent,
+  currentMembership,
+  maskNik,
+  MembershipFact,
+  membershipTimeline,
+  periodOf,
+  SponsorshipSpan,
+  WorkerEvent,
+} from '@app/domain';
 import type { Doc } from '../read-store.port';
 import { defineProjection, Recorded } from '../projection';
 
@@ -27,6 +36,8 @@ export interface WorkerView extends Doc {
   /** The sponsoring allocation, whose batches pay the worker by default. */
   allocationId: string;
   sponsors: string[];
+  /** Which allocation sponsored the worker from which month (enrolments, sponsorship transfers), in ledger order. */
+  sponsorship?: SponsorshipSpan[];
   paidPeriods: string[];
   lastPaidPeriod: string | null;
   /**
@@ -44,7 +55,7 @@ export const NEVER = '9999-12';
 
 export const workersProjection = defineProjection({
   name: 'workers',
-  version: 3,
+  version: 4,
   handles: [
     'WorkerEnrolled',
     'WorkerDetailsCorrected',
@@ -98,6 +109,7 @@ function applyWorker(w: WorkerView | undefined, e: Recorded<WorkerEvent>): Worke
         exitReason: null,
         allocationId: e.data.allocationId,
         sponsors: w?.sponsors ?? [],
+        sponsorship: [...(w?.sponsorship ?? []), { allocationId: e.data.allocationId, fromPeriod: periodOf(e.data.enrolledOn) }],
         paidPeriods: w?.paidPeriods ?? [],
         lastPaidPeriod: w?.lastPaidPeriod ?? null,
         lapsesFrom: NEVER,
@@ -146,7 +158,13 @@ function applyWorker(w: WorkerView | undefined, e: Recorded<WorkerEvent>): Worke
       };
     }
     case 'SponsorshipTransferred':
-      return w && { ...w, allocationId: e.data.toAllocationId };
+      return (
+        w && {
+          ...w,
+          allocationId: e.data.toAllocationId,
+          sponsorship: [...(w.sponsorship ?? []), { allocationId: e.data.toAllocationId, fromPeriod: e.data.effectivePeriod }],
+        }
+      );
     default:
       return w;
   }

@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+import { WorklistsController } from './worklists.controller';
+
+@Module({ controllers: [WorklistsController] })
+export class WorklistsModule {}
