@@ -3,7 +3,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventStoreDBClient } from '@eventstore/db-client';
-import { AppendOutcomeUnknownError, DEFAULT_MAX_APPEND_BYTES, EsdbEventStore, NewEvent, SqliteEventStore } from '@app/event-store';
+import {
+  AppendOutcomeUnknownError,
+  DEFAULT_MAX_APPEND_BYTES,
+  EsdbEventStore,
+  LONG_WRITE_EVENTS,
+  NewEvent,
+  SqliteEventStore,
+  WrongExpectedRevisionError,
+} from '@app/event-store';
 import { withFaults } from '../support/stores';
 import { eventStoreContract } from './event-store.contract';
 
@@ -41,6 +49,75 @@ describe('event store failure paths: SQLite (embedded) through a fault-injecting
     expect(seen).toEqual(['A', 'B', 'C', 'D']);
     expect(errors.map((e) => e.message)).toEqual(['injected fault']);
     expect(faulty.failures).toBe(1);
+  });
+});
+
+describe('the embedded store: one writer, group commit, long writes that let the event loop breathe', () => {
+  const many = (n: number, prefix: string) =>
+    Array.from({ length: n }, (_, i) => ({ streamName: `${prefix}-${i}`, expectedRevision: 'no_stream' as const, events: [ev('P')] }));
+
+  it('writes appends started in the same turn in one transaction: one commit, each answered by its own revision check', async () => {
+    const store = sqlite();
+    const groups = jest.spyOn(store as unknown as { writeGroup: (group: unknown[]) => void }, 'writeGroup');
+    const head = async () => Number((await store.headPosition()) ?? 0);
+    await store.append('g-0', [ev('A')], 'no_stream');
+    const before = await head();
+    groups.mockClear();
+    const outcomes = await Promise.all([
+      ...Array.from({ length: 50 }, (_, i) => store.append(`g-${i + 1}`, [ev('B')], 'no_stream')),
+      store.append('g-0', [ev('C')], 'no_stream').catch((error: Error) => error),
+    ]);
+    expect(groups).toHaveBeenCalledTimes(1);
+    expect(groups.mock.calls[0][0]).toHaveLength(51);
+    expect(outcomes.slice(0, 50).every((o) => !(o instanceof Error))).toBe(true);
+    expect(outcomes[50]).toBeInstanceOf(WrongExpectedRevisionError);
+    expect((await head()) - before).toBe(50);
+    await store.close();
+  });
+
+  it('a long appendMany is all or nothing: a refused write at its end leaves none of it, and no reader saw any part of it', async () => {
+    const store = sqlite();
+    await store.append('l-last', [ev('A')], 'no_stream');
+    const writes = [
+      ...many(LONG_WRITE_EVENTS + 500, 'l'),
+      { streamName: 'l-last', expectedRevision: 'no_stream' as const, events: [ev('B')] },
+    ];
+    let seenDuring = 0;
+    let turns = 0;
+    const ticker = setInterval(() => {
+      turns++;
+      void store.readStream('l-0').then((events) => (seenDuring += events.length));
+    }, 1);
+    const outcomes = await store.appendMany(writes);
+    clearInterval(ticker);
+    expect(outcomes[outcomes.length - 1].ok).toBe(false);
+    expect(outcomes.every((o) => !o.ok)).toBe(true);
+    expect(await store.readStream('l-0')).toEqual([]);
+    expect(seenDuring).toBe(0);
+    expect(turns).toBeGreaterThan(0);
+    await store.close();
+  });
+
+  it('a long appendMany yields between chunks: timers fire and other appends wait their turn, then land after it', async () => {
+    const store = sqlite();
+    const writes = many(LONG_WRITE_EVENTS * 2, 'y');
+    const gaps: number[] = [];
+    let last = performance.now();
+    const ticker = setInterval(() => {
+      const now = performance.now();
+      gaps.push(now - last);
+      last = now;
+    }, 1);
+    const long = store.appendMany(writes);
+    await new Promise((resolve) => setImmediate(resolve));
+    const other = store.append('y-other', [ev('O')], 'no_stream');
+    const [outcomes, result] = await Promise.all([long, other]);
+    clearInterval(ticker);
+    expect(outcomes.every((o) => o.ok)).toBe(true);
+    const lastOfLong = (outcomes[outcomes.length - 1] as { result: { position: string } }).result.position;
+    expect(result.position > lastOfLong).toBe(true);
+    expect(gaps.length).toBeGreaterThan(2);
+    await store.close();
   });
 });
 

@@ -129,6 +129,41 @@ export function eventStoreContract(name: string, open: () => Promise<EventStore>
       expect(read.get(stream('g3'))).toEqual([]);
     });
 
+    it('reads several streams from a revision each: only the later events of those named, the others whole', async () => {
+      await store.append(stream('r1'), [ev('A'), ev('B'), ev('C')], 'no_stream');
+      await store.append(stream('r2'), [ev('D'), ev('E')], 'no_stream');
+      const read = await store.readStreams([stream('r1'), stream('r2'), stream('r3')], {
+        fromRevision: new Map([
+          [stream('r1'), 0],
+          [stream('r3'), 4],
+        ]),
+      });
+      expect(read.get(stream('r1'))!.map((e) => [e.type, e.revision])).toEqual([
+        ['B', 1],
+        ['C', 2],
+      ]);
+      expect(read.get(stream('r2'))!.map((e) => e.type)).toEqual(['D', 'E']);
+      expect(read.get(stream('r3'))).toEqual([]);
+      const past = await store.readStreams([stream('r2')], { fromRevision: new Map([[stream('r2'), 1]]) });
+      expect(past.get(stream('r2'))).toEqual([]);
+    });
+
+    it('answers appends started together, each by its own expected revision: one refused leaves the others written', async () => {
+      await store.append(stream('c0'), [ev('A')], 'no_stream');
+      const outcomes = await Promise.all([
+        store.appendMany([{ streamName: stream('c1'), expectedRevision: 'no_stream', events: [ev('B')] }]),
+        store.appendMany([{ streamName: stream('c0'), expectedRevision: 'no_stream', events: [ev('C')] }]),
+        store.append(stream('c2'), [ev('D'), ev('E')], 'no_stream'),
+      ]);
+      expect(outcomes[0][0].ok).toBe(true);
+      expect(outcomes[1][0].ok).toBe(false);
+      expect((outcomes[1][0] as { error: Error }).error).toBeInstanceOf(WrongExpectedRevisionError);
+      expect(outcomes[2].nextRevision).toBe(1);
+      expect((await store.readStream(stream('c0'))).map((e) => e.type)).toEqual(['A']);
+      expect((await store.readStream(stream('c1'))).map((e) => e.type)).toEqual(['B']);
+      expect((await store.readStream(stream('c2'))).map((e) => e.type)).toEqual(['D', 'E']);
+    });
+
     it('appends to several streams; a failed lead write writes nothing', async () => {
       await store.append(stream('h1'), [ev('A')], 'no_stream');
       const ok = await store.appendMany([

@@ -74,5 +74,5 @@ describe('a keyed command killed at the instant it commits', () => {
     } finally {
       await app.close();
     }
-  });
+  }, 120_000);
 });

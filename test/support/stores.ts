@@ -30,7 +30,7 @@ export function withSlowReads(store: SqliteEventStore, ms = 20): EventStore {
   const later = <T>(value: T) => new Promise<T>((resolve) => setTimeout(() => resolve(value), ms));
   return withOverrides(store, {
     readStream: async (name, options) => later(await store.readStream(name, options)),
-    readStreams: async (names) => later(await store.readStreams(names)),
+    readStreams: async (names, options) => later(await store.readStreams(names, options)),
   });
 }
 

@@ -22,6 +22,7 @@ import {
   NewEvent,
   ReadAllOptions,
   ReadStreamOptions,
+  ReadStreamsOptions,
   RecordedEvent,
   StreamWrite,
   SubscribeOptions,
@@ -216,8 +217,13 @@ export class EsdbEventStore implements EventStore {
   }
 
   async readStream(streamName: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    return this.readStreamFrom(streamName, START, options);
+  }
+
+  /** `from` is inclusive, as the server reads it (START, or a revision). */
+  private async readStreamFrom(streamName: string, from: typeof START | bigint, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     const resolved = await collectStreamRead<ResolvedEvent>(
-      this.client.readStream(streamName, { fromRevision: START, direction: FORWARDS }),
+      this.client.readStream(streamName, { fromRevision: from, direction: FORWARDS }),
     );
     const toTime = options.toRecordedAt?.toISOString();
     return resolved
@@ -228,8 +234,12 @@ export class EsdbEventStore implements EventStore {
       );
   }
 
-  async readStreams(streamNames: readonly string[]): Promise<Map<string, RecordedEvent[]>> {
-    const lists = await mapWithConcurrency(streamNames, CONCURRENCY, (name) => this.readStream(name));
+  async readStreams(streamNames: readonly string[], options: ReadStreamsOptions = {}): Promise<Map<string, RecordedEvent[]>> {
+    const after = options.fromRevision;
+    const lists = await mapWithConcurrency(streamNames, CONCURRENCY, (name) => {
+      const revision = after?.get(name);
+      return this.readStreamFrom(name, revision === undefined ? START : BigInt(revision + 1));
+    });
     return new Map(streamNames.map((name, i) => [name, lists[i]]));
   }
 

@@ -113,6 +113,11 @@ export interface StoredEventForVerification {
   metadata: { hash: string; prevHash: string; userId: string; role: string };
 }
 
+export interface ReadStreamsOptions {
+  /** Per stream: read only the events with a revision greater than this one. */
+  fromRevision?: ReadonlyMap<string, number>;
+}
+
 export interface EventStore {
   readonly kind: 'sqlite' | 'eventstoredb';
   /** True when appendMany writes all or nothing (one transaction); false where the later writes land one by one. */
@@ -128,8 +133,11 @@ export interface EventStore {
   appendMany(writes: StreamWrite[]): Promise<AppendOutcome[]>;
   /** Every event of a stream in order; an unknown stream reads as empty. */
   readStream(streamName: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
-  /** Several streams at once (batch commands), keyed by stream name. */
-  readStreams(streamNames: readonly string[]): Promise<Map<string, RecordedEvent[]>>;
+  /**
+   * Several streams at once (batch commands), keyed by stream name. With `fromRevision`, a stream named
+   * there reads only its events after that revision (the rest of it is in a snapshot the caller holds).
+   */
+  readStreams(streamNames: readonly string[], options?: ReadStreamsOptions): Promise<Map<string, RecordedEvent[]>>;
   /** The whole ledger forwards, in pages. */
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
   /**

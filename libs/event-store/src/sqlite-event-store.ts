@@ -9,6 +9,7 @@ import {
   NewEvent,
   ReadAllOptions,
   ReadStreamOptions,
+  ReadStreamsOptions,
   RecordedEvent,
   StoredEventForVerification,
   StreamWrite,
@@ -41,16 +42,39 @@ export function sqlitePosition(seq: number): string {
   return String(seq).padStart(POSITION_DIGITS, '0');
 }
 
+/** A write waiting for its turn: one append or appendMany call. */
+interface PendingWrite {
+  writes: StreamWrite[];
+  events: number;
+  resolve: (outcomes: AppendOutcome[]) => void;
+}
+
+/** Above this many events, an appendMany is written in chunks that yield to the event loop, still as one transaction. */
+export const LONG_WRITE_EVENTS = 2_000;
+const LONG_WRITE_CHUNK = 1_000;
+
 /**
  * The embedded ledger: one SQLite file, WAL with synchronous=FULL so an answered command survives a
- * power cut. A batch of appends is one transaction (one fsync).
+ * power cut.
+ *
+ * Two connections: the writer, used only for appends (and the checks they make inside their
+ * transaction), and a read-only reader for everything else, which sees committed events only.
+ * Writes take their turn through one queue. Group commit: the appendMany calls that arrive in the same
+ * turn of the event loop share one transaction, each inside its own savepoint (one refused write
+ * leaves the others alone), so one fsync answers them all. A long appendMany (a monthly batch of
+ * 100,000 workers) is one transaction written in chunks with a yield to the event loop between them:
+ * other requests keep being answered, the reader sees none of it before the commit, and other writes
+ * wait for their turn without holding the event loop.
  */
 export class SqliteEventStore implements EventStore {
   readonly kind = 'sqlite' as const;
   readonly atomicAppendMany = true;
   private readonly db: Database.Database;
+  private readonly reader: Database.Database;
   private readonly appended = new EventEmitter();
   private readonly stmts;
+  /** Mutated in place, never reassigned: test wrappers (Object.create over the store) share it. */
+  private readonly turn = { queue: [] as PendingWrite[], scheduled: false, writing: false };
 
   /**
    * `maxAppendBytes`: refuse one event larger than this (EventTooLargeError), as EventStoreDB would,
@@ -87,6 +111,8 @@ export class SqliteEventStore implements EventStore {
         last_hash TEXT NOT NULL
       );
     `);
+    this.reader = new Database(file, { readonly: true });
+    this.reader.pragma('busy_timeout = 5000');
     this.appended.setMaxListeners(0);
     this.stmts = {
       stream: this.db.prepare<[string], { revision: number; last_hash: string }>(
@@ -103,49 +129,121 @@ export class SqliteEventStore implements EventStore {
         `INSERT INTO streams (stream_name, revision, last_hash) VALUES (?, ?, ?)
          ON CONFLICT (stream_name) DO UPDATE SET revision = excluded.revision, last_hash = excluded.last_hash`,
       ),
-      readStream: this.db.prepare<[string], EventRow>('SELECT * FROM events WHERE stream_name = ? ORDER BY revision'),
-      readAll: this.db.prepare<[number, number], EventRow>('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?'),
-      stored: this.db
+      readStream: this.reader.prepare<[string], EventRow>('SELECT * FROM events WHERE stream_name = ? ORDER BY revision'),
+      readStreamAfter: this.reader.prepare<[string, number], EventRow>(
+        'SELECT * FROM events WHERE stream_name = ? AND revision > ? ORDER BY revision',
+      ),
+      readAll: this.reader.prepare<[number, number], EventRow>('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?'),
+      stored: this.reader
         .prepare<[number, number], StoredRow>(
           'SELECT position, stream_name, revision, type, data, metadata, effective_date, recorded_at FROM events WHERE position > ? ORDER BY position LIMIT ?',
         )
         .raw(),
-      head: this.db.prepare<[], { position: number | null }>('SELECT MAX(position) AS position FROM events'),
+      head: this.reader.prepare<[], { position: number | null }>('SELECT MAX(position) AS position FROM events'),
     };
   }
 
   async append(streamName: string, events: NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
-    const result = this.db.transaction(() => this.appendInTransaction(streamName, events, expectedRevision))();
-    this.appended.emit('appended');
-    return result;
+    const [outcome] = await this.appendMany([{ streamName, events, expectedRevision }]);
+    if (!outcome.ok) throw outcome.error;
+    return outcome.result;
   }
 
-  async appendMany(writes: StreamWrite[]): Promise<AppendOutcome[]> {
-    let failedAt = -1;
-    let failure: Error | undefined;
-    let results: AppendResult[] = [];
+  appendMany(writes: StreamWrite[]): Promise<AppendOutcome[]> {
+    return new Promise((resolve) => {
+      const events = writes.reduce((n, w) => n + w.events.length, 0);
+      this.turn.queue.push({ writes, events, resolve });
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.turn.scheduled || this.turn.writing) return;
+    this.turn.scheduled = true;
+    setImmediate(() => void this.writeQueued());
+  }
+
+  /** Writes what is queued: the long writes alone, in chunks; the others together, one transaction. */
+  private async writeQueued(): Promise<void> {
+    this.turn.scheduled = false;
+    if (this.turn.writing) return;
+    this.turn.writing = true;
     try {
-      results = this.db.transaction(() =>
+      while (this.turn.queue.length > 0) {
+        const next = this.turn.queue[0];
+        if (next.events > LONG_WRITE_EVENTS) {
+          this.turn.queue.shift();
+          next.resolve(await this.writeLong(next.writes));
+          continue;
+        }
+        const group: PendingWrite[] = [];
+        while (this.turn.queue.length > 0 && this.turn.queue[0].events <= LONG_WRITE_EVENTS) group.push(this.turn.queue.shift()!);
+        this.writeGroup(group);
+      }
+    } finally {
+      this.turn.writing = false;
+      if (this.turn.queue.length > 0) this.schedule();
+    }
+  }
+
+  /** Group commit: every pending write in its own savepoint of one transaction. */
+  private writeGroup(group: PendingWrite[]): void {
+    let outcomes: AppendOutcome[][];
+    try {
+      if (!this.db.open) throw new Error('the ledger is closed');
+      outcomes = this.db.transaction(() => group.map((pending) => this.writeInSavepoint(pending.writes)))();
+    } catch (error) {
+      // The commit itself failed (or the ledger is closed): nothing of the group was written.
+      for (const pending of group) pending.resolve(notWritten(pending.writes, 0, error as Error));
+      return;
+    }
+    if (outcomes.some((o) => o[0]?.ok)) this.appended.emit('appended');
+    group.forEach((pending, i) => pending.resolve(outcomes[i]));
+  }
+
+  private writeInSavepoint(writes: StreamWrite[]): AppendOutcome[] {
+    let failedAt = 0;
+    try {
+      // Nested in the group's transaction, better-sqlite3 makes this a savepoint.
+      const results = this.db.transaction(() =>
         writes.map((w, i) => {
-          try {
-            return this.appendInTransaction(w.streamName, w.events, w.expectedRevision);
-          } catch (error) {
-            failedAt = i;
-            throw error;
-          }
+          failedAt = i;
+          return this.appendInTransaction(w.streamName, w.events, w.expectedRevision);
         }),
       )();
-    } catch (error) {
-      failure = error as Error;
-    }
-    if (!failure) {
-      this.appended.emit('appended');
       return results.map((result) => ({ ok: true, result }));
+    } catch (error) {
+      return notWritten(writes, failedAt, error as Error);
     }
-    return writes.map((w, i) => ({
-      ok: false,
-      error: i === failedAt ? (failure as Error) : new WriteNotAppliedError(w.streamName, failure as Error),
-    }));
+  }
+
+  /** One long appendMany: one transaction, written a chunk per turn of the event loop. */
+  private async writeLong(writes: StreamWrite[]): Promise<AppendOutcome[]> {
+    const results: AppendResult[] = [];
+    let failedAt = 0;
+    try {
+      if (!this.db.open) throw new Error('the ledger is closed');
+      this.db.exec('BEGIN IMMEDIATE');
+      let inChunk = 0;
+      for (let i = 0; i < writes.length; i++) {
+        failedAt = i;
+        const w = writes[i];
+        results.push(this.appendInTransaction(w.streamName, w.events, w.expectedRevision));
+        inChunk += w.events.length;
+        if (inChunk >= LONG_WRITE_CHUNK) {
+          inChunk = 0;
+          await new Promise((resolve) => setImmediate(resolve));
+          if (!this.db.open) throw new Error('the ledger was closed during a write');
+        }
+      }
+      failedAt = 0;
+      this.db.exec('COMMIT');
+    } catch (error) {
+      if (this.db.open && this.db.inTransaction) this.db.exec('ROLLBACK');
+      return notWritten(writes, failedAt, error as Error);
+    }
+    this.appended.emit('appended');
+    return results.map((result) => ({ ok: true, result }));
   }
 
   private appendInTransaction(streamName: string, events: NewEvent[], expected: ExpectedRevision): AppendResult {
@@ -206,10 +304,15 @@ export class SqliteEventStore implements EventStore {
       .map(toRecorded);
   }
 
-  async readStreams(streamNames: readonly string[]): Promise<Map<string, RecordedEvent[]>> {
+  async readStreams(streamNames: readonly string[], options: ReadStreamsOptions = {}): Promise<Map<string, RecordedEvent[]>> {
     const out = new Map<string, RecordedEvent[]>();
-    const read = this.db.transaction(() => {
-      for (const name of streamNames) out.set(name, this.stmts.readStream.all(name).map(toRecorded));
+    const after = options.fromRevision;
+    const read = this.reader.transaction(() => {
+      for (const name of streamNames) {
+        const revision = after?.get(name);
+        const rows = revision === undefined ? this.stmts.readStream.all(name) : this.stmts.readStreamAfter.all(name, revision);
+        out.set(name, rows.map(toRecorded));
+      }
     });
     read();
     return out;
@@ -287,6 +390,9 @@ export class SqliteEventStore implements EventStore {
 
   async close(): Promise<void> {
     this.appended.removeAllListeners();
+    // A write in hand finishes first (a long one yields between its chunks).
+    while (this.turn.writing || this.turn.queue.length > 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    if (this.reader.open) this.reader.close();
     if (this.db.open) this.db.close();
   }
 }
@@ -314,4 +420,9 @@ function toRecorded(row: EventRow): RecordedEvent {
     recordedAt: row.recorded_at,
     metadata,
   };
+}
+
+/** The outcomes of writes of which none was written: the failed one's error, and WriteNotAppliedError for the rest. */
+function notWritten(writes: StreamWrite[], failedAt: number, error: Error): AppendOutcome[] {
+  return writes.map((w, i) => ({ ok: false, error: i === failedAt ? error : new WriteNotAppliedError(w.streamName, error) }));
 }

@@ -54,7 +54,7 @@ export function withUpcasting(store: EventStore, registry: UpcasterRegistry): Ev
   const up = (e: RecordedEvent) => registry.upcast(e);
   const wrapped: Partial<EventStore> = {
     readStream: async (name, options) => (await store.readStream(name, options)).map(up),
-    readStreams: async (names) => new Map([...(await store.readStreams(names))].map(([k, v]) => [k, v.map(up)])),
+    readStreams: async (names, options) => new Map([...(await store.readStreams(names, options))].map(([k, v]) => [k, v.map(up)])),
     readAll: async (options) => (await store.readAll(options)).map(up),
     subscribe: (options, handler) => store.subscribe(options, (e) => handler(up(e))),
   };
