@@ -146,6 +146,21 @@ const CALLS: Record<string, { status: number; media?: string; shape: string }> =
       '{ regionCode: string; asOf: string; position: string | null; eventCount: number; treeSize: number; ledgerDigest: string; checkpoint: string; signature: string; coverage: { coveredWorkers: number }; funding: { allocated: number }; claims: { totals: { count: number } } }',
   },
   'POST /api/v1/admin/projections/rebuild': { status: 202, shape: '{ jobId: string }' },
+  'GET /api/v1/worklists/lapsing': {
+    status: 200,
+    shape:
+      '{ regionCode: string; today: string; lapsePeriod: string; items: { workerId: string; nikMasked: string | null; regionCode: string; lastPaidPeriod: string | null; unpaidPeriods: string[]; lapsePeriod: string; lapsesOn: string; payBy: string }[]; page: number; pageSize: number; total: number }',
+  },
+  'GET /api/v1/worklists/unpaid-months': {
+    status: 200,
+    shape:
+      '{ regionCode: string; fiscalYear: number; items: { allocationId: string; regionCode: string; throughPeriod: string | null; months: { period: string; dueDate: string; overdue: boolean; workersDue: number; workersPaid: number; workersUnpaid: number; amountUnpaid: number; workersNoLongerPayable: number }[]; totals: { workersUnpaid: number; amountUnpaid: number } }[]; page: number; pageSize: number; total: number }',
+  },
+  'GET /api/v1/allocations/{allocationId}/unpaid-months': {
+    status: 200,
+    shape:
+      '{ allocationId: string; fiscalYear: number; throughPeriod: string | null; months: { period: string; dueDate: string; workersUnpaid: number; amountUnpaid: number }[]; totals: { workersUnpaid: number; amountUnpaid: number; workersNoLongerPayable: number } }',
+  },
 };
 
 /** The non-JSON twins of some answers, also checked. */
@@ -313,6 +328,9 @@ describe('the OpenAPI document', () => {
       ['/api/v1/workers/{workerId}', { workerId: (worker.body as { workerId: string }).workerId }, {}],
       ['/api/v1/workers', {}, { regionCode: '53' }],
       ['/api/v1/claims', {}, { regionCode: '53' }],
+      ['/api/v1/worklists/lapsing', {}, { regionCode: '53' }],
+      ['/api/v1/worklists/unpaid-months', {}, { regionCode: '53', fiscalYear: '2025' }],
+      ['/api/v1/allocations/{allocationId}/unpaid-months', { allocationId }, {}],
       ['/api/v1/regions', {}, {}],
       ['/api/v1/audit/findings', {}, { regionCode: '53' }],
       ['/api/v1/audit/allocations/{allocationId}/history', { allocationId }, {}],
