@@ -3,7 +3,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { makeNik } from '@app/domain';
+import { addMonths, makeNik, maskNik } from '@app/domain';
+import { currentPeriod } from '@app/ledger';
 import { startApp, TestApp } from '../support/app';
 
 /**
@@ -227,6 +228,51 @@ const plain = (s: string | null) => (s ?? '').replace(/\u00a0/g, ' ').trim();
     expect(existsSync(join(ARTEFACTS, 'dashboard.png'))).toBe(true);
 
     // No script error and no Content-Security-Policy violation on the way.
+    expect(failed).toEqual([]);
+    expect(problems).toEqual([]);
+  });
+
+  it("shows the operators' worklists: a membership that lapses next month and the months due and unpaid", async () => {
+    // A TTU worker enrolled three months before today's month in NTT (WITA) and paid for that month only.
+    const current = currentPeriod(new Date(), '53');
+    const first = addMonths(current, -3);
+    const { allocationId } = await api('/api/v1/allocations', ['finance'], {
+      regionCode: '53.03',
+      fundingSource: 'APBD_KABUPATEN_KOTA',
+      fiscalYear: Number(first.slice(0, 4)),
+      amount: 100 * WORKER_MONTH,
+      programName: 'Pekerja rentan TTU (uji)',
+      legalBasis: 'Perbup TTU (uji)',
+      allocatedOn: `${first.slice(0, 4)}-01-01`,
+    });
+    const nik = makeNik('53.03.01', '1988-05-05', 'M', 8200);
+    await api('/api/v1/workers', ['operator'], {
+      nik,
+      fullName: 'Agustinus Neno',
+      birthDate: '1988-05-05',
+      sex: 'M',
+      regionCode: '53.03.01.2005',
+      occupation: 'PETANI',
+      allocationId,
+      enrolledOn: `${first}-01`,
+    });
+    const batch = await api('/api/v1/contributions', ['operator'], { allocationId, period: first, paidOn: `${first}-10` });
+    await api(`/api/v1/worklists/lapsing?regionCode=53&consistentWith=${batch.position}`, ['analyst']);
+
+    await page.fill('#period', first);
+    await page.fill('#asof', '');
+    await page.click('#tree .region[data-code="53"]');
+    await page.locator('#lapsing tbody tr', { hasText: maskNik(nik) }).waitFor();
+    expect(plain(await page.textContent('#lapsing-note'))).toMatch(/^1 pekerja berhenti mulai /);
+    expect(plain(await page.textContent('#lapsing'))).not.toContain(nik);
+    const unpaid = page.locator('#unpaid-months tbody tr', { hasText: 'Pekerja rentan TTU (uji)' });
+    await unpaid.first().waitFor();
+    expect(plain(await unpaid.first().textContent())).toContain('Rp 16.800');
+    expect(plain(await page.textContent('#unpaid-note'))).toMatch(/bulan-pekerja belum dibayar/);
+    await page.locator('section:has(#lapsing)').screenshot({ path: join(ARTEFACTS, 'worklists.png') });
+    await page.click('#lang-toggle');
+    expect(plain(await page.textContent('#lapsing-note'))).toMatch(/^1 workers lapse from /);
+    await page.click('#lang-toggle');
     expect(failed).toEqual([]);
     expect(problems).toEqual([]);
   });

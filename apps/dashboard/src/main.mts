@@ -65,6 +65,40 @@ interface ClaimItem {
   submittedOn?: string;
 }
 type FindingTotals = Record<string, { count: number; amount: number }>;
+interface LapsingWorker {
+  workerId: string;
+  nikMasked: string | null;
+  regionCode: string;
+  lastPaidPeriod: string | null;
+  unpaidPeriods: string[];
+  lapsesOn: string;
+  payBy: string;
+}
+interface LapsingAnswer {
+  lapsePeriod: string;
+  items: LapsingWorker[];
+  total: number;
+}
+interface UnpaidMonth {
+  period: string;
+  dueDate: string;
+  overdue: boolean;
+  workersDue: number;
+  workersUnpaid: number;
+  amountUnpaid: number;
+  workersNoLongerPayable: number;
+}
+interface UnpaidMonthsAnswer {
+  fiscalYear: number;
+  total: number;
+  items: Array<{
+    allocationId: string;
+    regionCode: string;
+    programName: string;
+    months: UnpaidMonth[];
+    totals: { workersUnpaid: number; amountUnpaid: number; workersNoLongerPayable: number };
+  }>;
+}
 
 interface View {
   code: string;
@@ -80,6 +114,8 @@ interface View {
   findings: { state: 'ok'; totals: FindingTotals } | { state: 'role' | 'missing' | 'error'; detail?: string };
   latestTreeSize: number | null;
   waiting: { items: ClaimItem[]; total: number } | null;
+  lapsing: LapsingAnswer | null;
+  unpaid: UnpaidMonthsAnswer | null;
 }
 
 // ---------- page state ----------
@@ -296,11 +332,14 @@ async function load(): Promise<void> {
         fiscalYear,
       );
     }
-    const [found, waiting, latestTreeSize] = await Promise.all([
+    const [found, waiting, lapsing, unpaid, latestTreeSize] = await Promise.all([
       findings(code, fiscalYear),
       getJson<{ items: ClaimItem[]; total: number }>(url('/api/v1/claims', { regionCode: code, status: 'SUBMITTED', pageSize: 10 })).catch(
         () => null,
       ),
+      // The worklists are live (today's): memberships lapsing next month, months due and unpaid per allocation.
+      getJson<LapsingAnswer>(url('/api/v1/worklists/lapsing', { regionCode: code, pageSize: 10 })).catch(() => null),
+      getJson<UnpaidMonthsAnswer>(url('/api/v1/worklists/unpaid-months', { regionCode: code, fiscalYear, pageSize: 20 })).catch(() => null),
       report && hasRole('auditor')
         ? getJson<{ treeSize: number }>('/api/v1/audit/checkpoints/latest').then(
             (c) => c.treeSize,
@@ -310,7 +349,23 @@ async function load(): Promise<void> {
     ]);
     if (ticket !== loading) return;
     if (note.key === 'modeLive') note.vars = { time: '' };
-    view = { code, name, period, fiscalYear, asOf, note, report, coverage, funding, claims, findings: found, latestTreeSize, waiting };
+    view = {
+      code,
+      name,
+      period,
+      fiscalYear,
+      asOf,
+      note,
+      report,
+      coverage,
+      funding,
+      claims,
+      findings: found,
+      latestTreeSize,
+      waiting,
+      lapsing,
+      unpaid,
+    };
     (view as View & { loadedAt?: Date }).loadedAt = new Date();
     render(view);
   } catch (e) {
@@ -464,6 +519,8 @@ function render(v: View): void {
   renderFindings(v);
   renderReportLinks(v);
   renderWaiting(v);
+  renderLapsing(v);
+  renderUnpaid(v);
 }
 
 function renderTable(v: View, rows: Row[]): void {
@@ -601,6 +658,57 @@ function renderWaiting(v: View): void {
   ]);
   smallTable('claims-waiting', [t('claimId'), t('type'), t('region'), t('incidentDate'), t('submittedOn')], rows, t('none'));
   $('claims-waiting').hidden = rows.length === 0;
+}
+
+function renderLapsing(v: View): void {
+  const l = v.lapsing;
+  $('lapsing-note').textContent =
+    l === null
+      ? t('loadFailed')
+      : l.total
+        ? t('lapsingTotal', { n: number(l.total), month: month(l.lapsePeriod) })
+        : t('lapsingNone', { month: month(l.lapsePeriod) });
+  const rows = (l?.items ?? []).map((w) => [
+    w.nikMasked ?? '–',
+    w.regionCode,
+    w.lastPaidPeriod ? month(w.lastPaidPeriod) : '–',
+    w.unpaidPeriods.map(month).join(', '),
+    date(w.payBy),
+    date(w.lapsesOn),
+  ]);
+  smallTable('lapsing', [t('nikMasked'), t('region'), t('lastPaid'), t('unpaidMonths'), t('payBy'), t('lapsesOn')], rows, t('none'));
+  $('lapsing').hidden = rows.length === 0;
+}
+
+function renderUnpaid(v: View): void {
+  const u = v.unpaid;
+  const unpaid = (u?.items ?? []).reduce((s, a) => s + a.totals.workersUnpaid, 0);
+  const amount = (u?.items ?? []).reduce((s, a) => s + a.totals.amountUnpaid, 0);
+  const lost = (u?.items ?? []).reduce((s, a) => s + a.totals.workersNoLongerPayable, 0);
+  $('unpaid-note').textContent =
+    u === null
+      ? t('loadFailed')
+      : unpaid || lost
+        ? t('unpaidTotal', { n: number(unpaid), amount: rupiah(amount), year: u.fiscalYear, allocations: number(u.total) })
+        : t('unpaidNone', { year: u.fiscalYear });
+  const rows = (u?.items ?? []).flatMap((a) =>
+    a.months.map((m) => [
+      `${a.programName} (${a.regionCode})`,
+      month(m.period),
+      date(m.dueDate),
+      number(m.workersDue),
+      number(m.workersUnpaid),
+      rupiah(m.amountUnpaid),
+      number(m.workersNoLongerPayable),
+    ]),
+  );
+  smallTable(
+    'unpaid-months',
+    [t('allocation'), t('period'), t('dueDate'), t('workersDue'), t('workersUnpaid'), t('amountUnpaid'), t('noLongerPayable')],
+    rows,
+    t('none'),
+  );
+  $('unpaid-months').hidden = rows.length === 0;
 }
 
 // ---------- start ----------
