@@ -117,27 +117,45 @@ export function monthsDue(
 ): MonthDue[] {
   const out: MonthDue[] = [];
   if (timeline.memberships.length === 0) return out;
+  const current = currentMembership(timeline);
+  // Per membership, once: its paid months (a worker's range crosses at most a few memberships).
+  const paidOf = new Map<Membership, { months: PaidMonth[]; periods: Set<string> }>();
   const first = periodOf(timeline.memberships[0].enrolledOn);
   for (let period = range.from < first ? first : range.from; period <= range.to; period = addMonths(period, 1)) {
     if (statusIn(timeline, period) !== 'ACTIVE') continue;
     const allocationId = sponsorIn(spans, period);
-    if (allocationId === undefined || !tariffOn(period)) continue;
+    const tariff = tariffOn(period);
+    if (allocationId === undefined || !tariff) continue;
     const membership = membershipIn(timeline, period)!;
-    const paidMonths = paidPeriodsOf(membership);
-    const paid = paidMonths.some((p) => p.period === period);
-    const payable = !paid && membership === currentMembership(timeline) && mayPay(timeline, period, range.today).allowed;
+    let paidMonths = paidOf.get(membership);
+    if (!paidMonths) {
+      const months = paidPeriodsOf(membership);
+      paidOf.set(membership, (paidMonths = { months, periods: new Set(months.map((p) => p.period)) }));
+    }
+    const paid = paidMonths.periods.has(period);
+    const payable = !paid && membership === current && mayPay(timeline, period, range.today).allowed;
     out.push({
       period,
       dueDate: dueDateOf(period),
       allocationId,
       paid,
       payable,
-      amount: tariffOn(period)!.discountOf
-        ? contributionFor(period, eligibilityIn(membership, paidMonths, period)).total
-        : contributionFor(period).total,
+      amount: tariff.discountOf ? contributionFor(period, eligibilityIn(membership, paidMonths.months, period)).total : flatTariff(period),
     });
   }
   return out;
+}
+
+const flatTariffs = new Map<string, number>();
+
+/** The contribution of a month outside the PP 49/2020 months: the same for every worker. */
+function flatTariff(period: string): number {
+  let total = flatTariffs.get(period);
+  if (total === undefined) {
+    total = contributionFor(period).total;
+    if (flatTariffs.size < 10_000) flatTariffs.set(period, total);
+  }
+  return total;
 }
 
 /** Rule 12's facts for a worker's month (as the monthly batch works them out). */
