@@ -18,7 +18,8 @@ import { AUDIT_EXPORTS, AUDIT_PROVIDERS } from './audit/audit.providers';
 import { RAW_EVENT_STORE } from './audit/sealer.service';
 import { ReportsService } from './reports/reports.service';
 import { ProjectionService } from './infrastructure/projection.service';
-import { openRawEventStore, openReadStore } from './infrastructure/stores';
+import { openRawEventStore, openReadStore, openSnapshotStore } from './infrastructure/stores';
+import { SNAPSHOT_STORE, SnapshotStore } from './snapshots/snapshot-store.port';
 import { LEDGER_UPCASTERS } from './upcasters';
 import { WorkerIds } from './infrastructure/worker-ids';
 import { ChangeWorkerHandler, EnrolWorkerHandler } from './workers/workers.handlers';
@@ -68,6 +69,7 @@ export class LedgerModule implements OnApplicationShutdown {
   constructor(
     @Inject(EVENT_STORE) private readonly events: EventStore,
     @Inject(READ_STORE) private readonly reads: ReadStore,
+    @Inject(SNAPSHOT_STORE) private readonly snapshots: SnapshotStore,
   ) {}
 
   static forRoot(config: LedgerConfig): DynamicModule {
@@ -80,6 +82,7 @@ export class LedgerModule implements OnApplicationShutdown {
         { provide: RAW_EVENT_STORE, useFactory: () => openRawEventStore(config) },
         { provide: EVENT_STORE, useFactory: (raw: EventStore) => withUpcasting(raw, LEDGER_UPCASTERS), inject: [RAW_EVENT_STORE] },
         { provide: READ_STORE, useFactory: () => openReadStore(config) },
+        { provide: SNAPSHOT_STORE, useFactory: () => openSnapshotStore(config) },
         CommandSeam,
         ProjectionService,
         WorkerIds,
@@ -112,5 +115,6 @@ export class LedgerModule implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await this.events.close();
     await this.reads.close();
+    await this.snapshots.close();
   }
 }

@@ -17,11 +17,32 @@ export const DOUBLE_FUNDING_CHUNK = 5_000;
 export const SKIP_REASONS = ['ALREADY_PAID', 'DOUBLE_FUNDING', 'NOT_ACTIVE_IN_PERIOD'] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];
 
-/** One monthly batch: the allocation's stream and every named worker's stream. */
+/**
+ * One monthly batch: the allocation's stream and every named worker's stream. A batch of many workers
+ * is folded in parts (the command seam reads a few thousand streams at a time): once a part is folded,
+ * `condenseBatch` decides each of its workers on its own and keeps only that (`assessed`), so the
+ * states of 100,000 workers are never held at once. The whole-batch rules come after, in `decide`.
+ */
 export interface BatchState {
   allocation: AllocationState;
+  /** Workers folded and not yet condensed. */
   workers: Map<string, WorkerState>;
+  /** Workers condensed: what the batch needs of them, their states dropped. */
+  assessed: Map<string, WorkerAssessment>;
 }
+
+/** One worker, decided on its own: what the whole-batch rules read, and whether it is paid or skipped. */
+export interface WorkerAssessment {
+  status: WorkerState['status'];
+  regionCode: string;
+  /** Absent when the batch is refused whatever the workers (the period, the date, the allocation). */
+  outcome?: WorkerOutcome;
+}
+
+export type WorkerOutcome =
+  | { pay: ContributionPaid }
+  /** `refuse`: another allocation paid the month and this allocation has not yet recorded refusing it. */
+  | { skip: SkipReason; detail?: string; refuse?: { workerId: string; paidBy: string } };
 
 export type BatchEvent = FundingEvent | WorkerEvent;
 
@@ -35,58 +56,41 @@ export interface BatchDecision {
   amount: number;
 }
 
-/**
- * A monthly contribution batch pays all eligible workers or, if the allocation cannot pay them all,
- * none. Rules: 2 and 13 (region, fiscal year, cash basis), 3 (never more than the allocation holds),
- * 4 (one contribution per worker per period in a membership: the same allocation again is
- * ALREADY_PAID, another is DOUBLE_FUNDING), 5, 8 and 9 (the membership timeline decides whether the
- * month may be paid: enrolled, not exited, not lapsed, at most 3 months of arrears), 12 (the tariff of
- * the worker's month).
- */
-export function decideContributionBatch(
-  command: PayContributions,
-  allocation: AllocationState,
-  workers: ReadonlyMap<string, WorkerState>,
-): BatchDecision {
-  if (!allocation.exists) throw new NotFound(`allocation ${command.allocationId} does not exist`);
-  const unknown = command.workerIds.filter((id) => (workers.get(id)?.status ?? 'NEW') === 'NEW');
-  if (unknown.length)
-    throw new NotFound(
-      `unknown workers: ${unknown.slice(0, 20).join(', ')}${unknown.length > 20 ? ` and ${unknown.length - 20} more` : ''}`,
-    );
-  const outside = command.workerIds.filter((id) => !contains(allocation.regionCode, workers.get(id)!.regionCode));
-  if (outside.length) {
-    throw new RuleViolation(
-      `allocation ${command.allocationId} of region ${allocation.regionCode} cannot fund workers outside it: ${outside.slice(0, 20).join(', ')}`,
-    );
-  }
-  if (new Set(command.workerIds).size !== command.workerIds.length) throw new Conflict('a worker is named twice in the batch');
+/** What a batch's terms allow whatever the worker (rules 2, 12, 13, 14), or the refusal of the whole batch. */
+interface BatchTerms {
+  flat: ReturnType<typeof contributionFor>;
+  perWorker: boolean;
+}
+
+type Allocation = Extract<AllocationState, { exists: true }>;
+
+function termsOf(command: PayContributions, allocation: Allocation): BatchTerms {
   assertNotFuture('paidOn', command.paidOn, command.today);
   assertPayable(allocation, command.period, command.paidOn);
   // A period with no tariff is refused for the whole batch (422); only the PP 49/2020 months depend on the worker.
-  const flat = contributionFor(command.period);
-  const perWorker = tariffOn(command.period)?.discountOf !== undefined;
+  return { flat: contributionFor(command.period), perWorker: tariffOn(command.period)?.discountOf !== undefined };
+}
 
-  const skipped: BatchDecision['skipped'] = [];
-  const contributions: ContributionPaid[] = [];
-  const doubleFunded: DoubleFundingRefused['data']['workers'] = [];
-  for (const workerId of command.workerIds) {
-    const worker = workers.get(workerId)!;
-    const paid = worker.paid[command.period];
-    if (paid) {
-      const same = paid.allocationId === command.allocationId;
-      skipped.push({ workerId, reason: same ? 'ALREADY_PAID' : 'DOUBLE_FUNDING' });
-      if (!same && !allocation.refused[`${command.period}:${workerId}`]) doubleFunded.push({ workerId, paidBy: paid.allocationId });
-      continue;
-    }
-    const timeline = timelineOf(worker);
-    const decision = mayPay(timeline, command.period, command.paidOn);
-    if (!decision.allowed) {
-      skipped.push({ workerId, reason: 'NOT_ACTIVE_IN_PERIOD', detail: decision.message });
-      continue;
-    }
-    const tariff = perWorker ? contributionFor(command.period, eligibilityOf(timeline, command.period)) : flat;
-    contributions.push({
+/** One worker on its own (rules 4, 5, 8, 9, 12): paid, or skipped and why. */
+function assessWorker(
+  command: PayContributions,
+  allocation: Allocation,
+  terms: BatchTerms,
+  workerId: string,
+  worker: WorkerState,
+): WorkerOutcome {
+  const paid = worker.paid[command.period];
+  if (paid) {
+    const same = paid.allocationId === command.allocationId;
+    const refuse = !same && !allocation.refused[`${command.period}:${workerId}`] ? { workerId, paidBy: paid.allocationId } : undefined;
+    return { skip: same ? 'ALREADY_PAID' : 'DOUBLE_FUNDING', ...(refuse && { refuse }) };
+  }
+  const timeline = timelineOf(worker);
+  const decision = mayPay(timeline, command.period, command.paidOn);
+  if (!decision.allowed) return { skip: 'NOT_ACTIVE_IN_PERIOD', detail: decision.message };
+  const tariff = terms.perWorker ? contributionFor(command.period, eligibilityOf(timeline, command.period)) : terms.flat;
+  return {
+    pay: {
       type: 'ContributionPaid',
       data: {
         workerId,
@@ -104,9 +108,89 @@ export function decideContributionBatch(
         occupation: worker.occupation,
       },
       effectiveDate: command.paidOn,
-    });
+    },
+  };
+}
+
+/**
+ * Decides, one by one, the workers of a part of the batch folded so far (their streams are folded
+ * whole: the seam folds a stream within one part), and drops their states. The allocation is folded
+ * before any worker (its stream leads). Pure but for filling `state` in place, as `evolve` does.
+ */
+export function condenseBatch(command: PayContributions, state: BatchState, workerIds: readonly string[]): BatchState {
+  const allocation = state.allocation;
+  let terms: BatchTerms | undefined;
+  try {
+    terms = allocation.exists ? termsOf(command, allocation) : undefined;
+  } catch {
+    terms = undefined; // the whole batch is refused: decide says why
   }
-  const amount = contributions.reduce((sum, c) => sum + c.data.amount, 0);
+  for (const workerId of workerIds) {
+    const worker = state.workers.get(workerId);
+    if (!worker) continue;
+    const outcome =
+      terms && allocation.exists && worker.status !== 'NEW' ? assessWorker(command, allocation, terms, workerId, worker) : undefined;
+    state.assessed.set(workerId, { status: worker.status, regionCode: worker.regionCode, ...(outcome && { outcome }) });
+    state.workers.delete(workerId);
+  }
+  return state;
+}
+
+/** A named worker's status and region as the batch knows it (folded or condensed); undefined when its stream is empty. */
+export function batchWorkerOf(state: BatchState, workerId: string): { status: WorkerState['status']; regionCode: string } | undefined {
+  return state.assessed.get(workerId) ?? state.workers.get(workerId);
+}
+
+/**
+ * A monthly contribution batch pays all eligible workers or, if the allocation cannot pay them all,
+ * none. Rules: 2 and 13 (region, fiscal year, cash basis), 3 (never more than the allocation holds),
+ * 4 (one contribution per worker per period in a membership: the same allocation again is
+ * ALREADY_PAID, another is DOUBLE_FUNDING), 5, 8 and 9 (the membership timeline decides whether the
+ * month may be paid: enrolled, not exited, not lapsed, at most 3 months of arrears), 12 (the tariff of
+ * the worker's month).
+ */
+export function decideContributionBatch(
+  command: PayContributions,
+  allocation: AllocationState,
+  workers: ReadonlyMap<string, WorkerState>,
+): BatchDecision {
+  return decideBatch(command, { allocation, workers: workers as Map<string, WorkerState>, assessed: new Map() });
+}
+
+function decideBatch(command: PayContributions, state: BatchState): BatchDecision {
+  const { allocation } = state;
+  if (!allocation.exists) throw new NotFound(`allocation ${command.allocationId} does not exist`);
+  const unknown = command.workerIds.filter((id) => (batchWorkerOf(state, id)?.status ?? 'NEW') === 'NEW');
+  if (unknown.length)
+    throw new NotFound(
+      `unknown workers: ${unknown.slice(0, 20).join(', ')}${unknown.length > 20 ? ` and ${unknown.length - 20} more` : ''}`,
+    );
+  const outside = command.workerIds.filter((id) => !contains(allocation.regionCode, batchWorkerOf(state, id)!.regionCode));
+  if (outside.length) {
+    throw new RuleViolation(
+      `allocation ${command.allocationId} of region ${allocation.regionCode} cannot fund workers outside it: ${outside.slice(0, 20).join(', ')}`,
+    );
+  }
+  if (new Set(command.workerIds).size !== command.workerIds.length) throw new Conflict('a worker is named twice in the batch');
+  const terms = termsOf(command, allocation);
+
+  const skipped: BatchDecision['skipped'] = [];
+  const contributions: ContributionPaid[] = [];
+  const doubleFunded: DoubleFundingRefused['data']['workers'] = [];
+  for (const workerId of command.workerIds) {
+    const outcome =
+      state.assessed.get(workerId)?.outcome ?? assessWorker(command, allocation, terms, workerId, state.workers.get(workerId)!);
+    if ('pay' in outcome) {
+      contributions.push(outcome.pay);
+      continue;
+    }
+    skipped.push(
+      outcome.detail === undefined ? { workerId, reason: outcome.skip } : { workerId, reason: outcome.skip, detail: outcome.detail },
+    );
+    if (outcome.refuse) doubleFunded.push(outcome.refuse);
+  }
+  let amount = 0;
+  for (const c of contributions) amount += c.data.amount;
   const disbursed =
     contributions.length > 0
       ? (fundingDecider.decide(
@@ -161,7 +245,7 @@ const isFundingEvent = (e: BatchEvent): e is FundingEvent => FUNDING_EVENTS.has(
  * worker's into its entry of `workers` (filled in place: every fold has its own map).
  */
 export const contributionsDecider: Decider<PayContributions, BatchState, BatchEvent> = {
-  initialState: () => ({ allocation: fundingDecider.initialState(), workers: new Map() }),
+  initialState: () => ({ allocation: fundingDecider.initialState(), workers: new Map(), assessed: new Map() }),
   evolve(state, event) {
     if (isFundingEvent(event)) return { ...state, allocation: fundingDecider.evolve(state.allocation, event) };
     const id = event.data.workerId;
@@ -183,7 +267,10 @@ const decisions = new WeakMap<BatchState, { command: PayContributions; decision:
 export function batchDecisionOf(command: PayContributions, state: BatchState): BatchDecision {
   const known = decisions.get(state);
   if (known && known.command === command) return known.decision;
-  const decision = decideContributionBatch(command, state.allocation, state.workers);
+  const decision = decideBatch(command, state);
   decisions.set(state, { command, decision });
   return decision;
 }
+
+export { decodeWorker, encodeWorker, WORKER_SNAPSHOT_SCHEMA } from './worker-snapshot';
+export type { EncodedWorker } from './worker-snapshot';

@@ -16,6 +16,7 @@ import {
 } from '@app/event-store';
 import { LEDGER_UPCASTERS } from '../upcasters';
 import { PERSONAL_DATA_ENCRYPTION, type PersonalDataEncryption } from '../privacy/personal-data';
+import { SNAPSHOT_STORE, SnapshotStore, StreamSnapshot } from '../snapshots/snapshot-store.port';
 import { CommandContext, uuidFrom } from './command-context';
 
 /** What a command needs besides its decider: the streams it reads and where its events go. */
@@ -30,7 +31,39 @@ export interface CommandPlan<C, S, E extends DomainEvent> {
   streamOf?: (event: E) => string;
   /** Checks, on the loaded state and before deciding, that the caller may act on it (region scope). */
   authorize?: (state: S) => void;
+  /**
+   * A command over many streams (a monthly batch) is read and folded in parts of PART_STREAMS streams,
+   * the event loop free between parts. After each part is folded, `condense` may shrink the part's
+   * state to what the decision needs of it (so every stream's whole state is never held at once).
+   */
+  condense?: (state: S, streams: readonly string[]) => S;
+  /** Streams whose part of the state is kept in snapshots: read as the snapshot and the events after it. */
+  snapshots?: SnapshotPolicy<S>;
 }
+
+/**
+ * How a plan's streams are snapshotted. A snapshot is a cache: taken of what a fold read (never of this
+ * command's own events), used only when its last event is still the stream's event at that revision,
+ * ignored under another schema, and never by a replay or a command that finds its own events in the
+ * lead stream (it reads every stream whole, as the first execution did).
+ */
+export interface SnapshotPolicy<S> {
+  /** The state's schema and version: change it when the state or its fold changes. */
+  schema: string;
+  covers(streamName: string): boolean;
+  /** The stream's part of the state, JSON-safe; undefined: none to keep. */
+  take(state: S, streamName: string): unknown;
+  /** The state with the stream's part set from a snapshot; undefined when the snapshot cannot be used. */
+  restore(state: S, streamName: string, snapshot: unknown): S | undefined;
+}
+
+/** Streams per readStreams call when a plan has many (and per snapshot read and write). */
+export const PART_STREAMS = 1_000;
+/** Events built per turn of the event loop when a command writes many. */
+const EVENTS_PER_TURN = 2_000;
+
+/** Lets the event loop answer other requests between parts of a large command. */
+const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export interface CommandOutcome<S, E> {
   /** The state the decision was taken on (without this command's own earlier events). */
@@ -79,6 +112,8 @@ export class CommandSeam {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     /** Encrypts each event's `data.personal` before append (the application always has it; bare unit tests may not). */
     @Optional() @Inject(PERSONAL_DATA_ENCRYPTION) private readonly personal?: PersonalDataEncryption,
+    /** Where plans with `snapshots` keep them; without it every stream is read whole. */
+    @Optional() @Inject(SNAPSHOT_STORE) private readonly snapshotStore?: SnapshotStore,
   ) {}
 
   async execute<C extends { type: string }, S, E extends DomainEvent>(
@@ -89,19 +124,14 @@ export class CommandSeam {
     const record = context.requestHash !== undefined ? commandStream(context.commandId) : undefined;
     const [lead] = plan.streams;
     for (let attempt = 1; ; attempt++) {
-      const loaded = await this.store.readStreams(record ? [...plan.streams, record] : plan.streams);
-      const accepted = record ? loaded.get(record)?.[0] : undefined;
-      if (accepted && accepted.data.requestHash !== context.requestHash) {
-        throw new Conflict('this Idempotency-Key was already used with another request');
-      }
-      const { state, own, expected, head } = this.fold(plan, loaded, context.commandId);
+      const { accepted, state, own, expected, head } = await this.load(plan, record, context);
       plan.authorize?.(state);
       if (accepted) {
         return { state, events: own.map(toDomainEvent<E>), position: accepted.position, replayed: true, notWritten: [] };
       }
 
       const events = plan.decider.decide(command, state);
-      const writes = await this.encryptPersonal(this.writesOf(plan, events, expected, context));
+      const writes = await this.encryptPersonal(await this.writesOf(plan, events, expected, context));
       if (record && writes.length > 0 && this.store.atomicAppendMany) writes.push(this.acceptance(record, command, context));
       if (writes.length === 0) {
         if (record) await this.recordAccepted(record, command, context);
@@ -152,36 +182,115 @@ export class CommandSeam {
     return this.store.headPosition();
   }
 
-  /** Folds every stream, leaving out this command's own earlier events: a retry decides what the first attempt decided. */
-  private fold<C, S, E extends DomainEvent>(plan: CommandPlan<C, S, E>, loaded: Map<string, RecordedEvent[]>, commandId: string) {
-    let state = plan.decider.initialState();
-    const own: RecordedEvent[] = [];
-    const expected = new Map<string, ExpectedRevision>();
-    const head = new Map<string, string>();
-    for (const name of plan.streams) {
-      const events = loaded.get(name) ?? [];
+  /**
+   * Reads and folds the plan's streams, leaving out this command's own earlier events: a retry decides
+   * what the first attempt decided. The lead (and the command's record) first; a plan of many streams
+   * then in parts, each folded, snapshotted and condensed before the next is read, its events dropped:
+   * what stays is the state, each stream's expected revision and head, and the command's own events.
+   */
+  private async load<C, S, E extends DomainEvent>(plan: CommandPlan<C, S, E>, record: string | undefined, context: CommandContext) {
+    const { commandId, requestHash } = context;
+    const [lead, ...rest] = plan.streams;
+    const policy = this.snapshotStore ? plan.snapshots : undefined;
+    // Without snapshots, a plan of a few streams is read in one call, as one consistent read.
+    const together = policy ? 0 : PART_STREAMS;
+    const first = [lead, ...rest.slice(0, together)];
+    const loaded = await this.store.readStreams(record ? [...first, record] : first);
+    const accepted = record ? loaded.get(record)?.[0] : undefined;
+    if (accepted && accepted.data.requestHash !== requestHash) {
+      throw new Conflict('this Idempotency-Key was already used with another request');
+    }
+    const fold = {
+      state: plan.decider.initialState(),
+      own: [] as RecordedEvent[],
+      expected: new Map<string, ExpectedRevision>(),
+      head: new Map<string, string>(),
+    };
+    const foldStream = (name: string, events: readonly RecordedEvent[]) => {
       let before: ExpectedRevision = events.length ? events[events.length - 1].revision : 'no_stream';
       let seenOwn = false;
       for (const e of events) {
         if (e.metadata.causationId === commandId) {
           if (!seenOwn) before = e.revision === 0 ? 'no_stream' : e.revision - 1;
           seenOwn = true;
-          own.push(e);
-        } else state = plan.decider.evolve(state, toDomainEvent<E>(e));
+          fold.own.push(e);
+        } else fold.state = plan.decider.evolve(fold.state, toDomainEvent<E>(e));
       }
-      expected.set(name, before);
-      if (events.length) head.set(name, events[events.length - 1].position);
+      fold.expected.set(name, before);
+      if (events.length) fold.head.set(name, events[events.length - 1].position);
+      return seenOwn;
+    };
+    for (const name of first) foldStream(name, loaded.get(name) ?? []);
+    if (plan.condense && first.length > 1) fold.state = plan.condense(fold.state, first.slice(1));
+    // A replay, or a command some of whose events were written (the lead is written first), reads whole.
+    const snapshots = policy && !accepted && fold.own.length === 0 ? policy : undefined;
+    for (let i = together; i < rest.length; i += PART_STREAMS) {
+      await breathe();
+      const part = rest.slice(i, i + PART_STREAMS);
+      const kept = snapshots ? await this.loadSnapshots(snapshots, part) : new Map<string, StreamSnapshot>();
+      const fromRevision = new Map([...kept.values()].map((k) => [k.streamName, k.revision - 1]));
+      const read = await this.store.readStreams(part, fromRevision.size ? { fromRevision } : undefined);
+      const fresh: StreamSnapshot[] = [];
+      for (const name of part) {
+        let events = read.get(name) ?? [];
+        const snapshot = kept.get(name);
+        let from = -1;
+        if (snapshot) {
+          // Used only when its last event is still there, at its revision: else the stream is read whole.
+          const at = events.find((e) => e.revision === snapshot.revision);
+          const restored = at?.id === snapshot.eventId ? snapshots!.restore(fold.state, name, snapshot.state) : undefined;
+          if (restored) {
+            fold.state = restored;
+            from = snapshot.revision;
+          } else events = (await this.store.readStreams([name])).get(name) ?? [];
+        }
+        const tail = from < 0 ? events : events.filter((e) => e.revision > from);
+        const seenOwn = foldStream(name, tail);
+        if (from >= 0 && !seenOwn) {
+          // The stream's head is its last event read, after the snapshot or the snapshot's own.
+          const head = events[events.length - 1];
+          fold.expected.set(name, head.revision);
+          fold.head.set(name, head.position);
+        }
+        const last = tail[tail.length - 1];
+        const taken = snapshots && last && !seenOwn && snapshots.covers(name) ? snapshots.take(fold.state, name) : undefined;
+        if (taken !== undefined)
+          fresh.push({ streamName: name, revision: last.revision, eventId: last.id, schema: snapshots!.schema, state: taken });
+      }
+      if (fresh.length) await this.saveSnapshots(fresh);
+      if (plan.condense) fold.state = plan.condense(fold.state, part);
     }
-    own.sort((a, b) => (a.position < b.position ? -1 : 1));
-    return { state, own, expected, head };
+    fold.own.sort((a, b) => (a.position < b.position ? -1 : 1));
+    return { accepted, ...fold };
   }
 
-  private writesOf<C, S, E extends DomainEvent>(
+  /** Snapshots are a cache: one that cannot be read is as if absent. */
+  private async loadSnapshots<S>(policy: SnapshotPolicy<S>, streams: readonly string[]): Promise<Map<string, StreamSnapshot>> {
+    const covered = streams.filter((name) => policy.covers(name));
+    if (covered.length === 0) return new Map();
+    try {
+      return await this.snapshotStore!.load(covered, policy.schema);
+    } catch {
+      return new Map();
+    }
+  }
+
+  /** A snapshot that cannot be written is only a cache missed: the next command reads more events. */
+  private async saveSnapshots(snapshots: StreamSnapshot[]): Promise<void> {
+    try {
+      await this.snapshotStore!.save(snapshots);
+    } catch {
+      // the ledger is the truth; nothing to undo
+    }
+  }
+
+  /** The writes, in the plan's stream order; built a few thousand events per turn of the event loop. */
+  private async writesOf<C, S, E extends DomainEvent>(
     plan: CommandPlan<C, S, E>,
     events: E[],
     expected: Map<string, ExpectedRevision>,
     context: CommandContext,
-  ): StreamWrite[] {
+  ): Promise<StreamWrite[]> {
     const byStream = new Map<string, E[]>();
     for (const e of events) {
       const name = plan.streamOf?.(e) ?? plan.streams[0];
@@ -191,19 +300,29 @@ export class CommandSeam {
       else byStream.set(name, [e]);
     }
     const eventContext = this.eventContext(context);
-    return plan.streams
-      .filter((name) => byStream.has(name))
-      .map((name) => ({
+    const writes: StreamWrite[] = [];
+    let built = 0;
+    for (const name of plan.streams) {
+      const list = byStream.get(name);
+      if (!list) continue;
+      writes.push({
         streamName: name,
         expectedRevision: expected.get(name)!,
-        events: byStream.get(name)!.map((e, i) => this.newEvent(e, uuidFrom(context.commandId, name, String(i)), eventContext)),
-      }));
+        events: list.map((e, i) => this.newEvent(e, uuidFrom(context.commandId, name, String(i)), eventContext)),
+      });
+      built += list.length;
+      if (built >= EVENTS_PER_TURN) {
+        built = 0;
+        await breathe();
+      }
+    }
+    return writes;
   }
 
   /** Personal data never reaches the store in clear: each event's `data.personal` becomes its worker's envelope. */
   private async encryptPersonal(writes: StreamWrite[]): Promise<StreamWrite[]> {
     const personal = this.personal;
-    if (!personal) return writes;
+    if (!personal || !writes.some((w) => w.events.some((e) => 'personal' in e.data))) return writes;
     return Promise.all(
       writes.map(async (w) => ({
         ...w,

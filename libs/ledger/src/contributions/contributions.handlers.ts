@@ -4,6 +4,10 @@ import {
   allocationStream,
   contributionsDecider,
   batchDecisionOf,
+  batchWorkerOf,
+  condenseBatch,
+  decodeWorker,
+  encodeWorker,
   fundingDecider,
   NotFound,
   PayContributions,
@@ -11,6 +15,7 @@ import {
   streamOf,
   workerDecider,
   workerStream,
+  WORKER_SNAPSHOT_SCHEMA,
 } from '@app/domain';
 import { READ_STORE, ReadStore } from '@app/read-models';
 import { assertVisible, canAccessRegion, unknownAllocation } from '../access/region-scope';
@@ -60,11 +65,27 @@ export class PayContributionsHandler implements ICommandHandler<PayContributions
           assertVisible(context.caller, state.allocation.regionCode, unknownAllocation(input.allocationId));
           // Named workers outside the caller's regions answer as unknown ones, in the decider's words.
           const unseen = command.workerIds.filter((id) => {
-            const worker = state.workers.get(id);
+            const worker = batchWorkerOf(state, id);
             return !worker || worker.status === 'NEW' || !canAccessRegion(context.caller, worker.regionCode);
           });
-          if (unseen.some((id) => state.workers.get(id)?.status !== undefined && state.workers.get(id)?.status !== 'NEW'))
-            throw new NotFound(unknownWorkers(unseen));
+          if (unseen.some((id) => (batchWorkerOf(state, id)?.status ?? 'NEW') !== 'NEW')) throw new NotFound(unknownWorkers(unseen));
+        },
+        // 100,000 workers: folded a part at a time, each worker decided on its own and its state dropped.
+        condense: (state, streams) => condenseBatch(command, state, streams.map(workerIdOf)),
+        // Each worker as a snapshot and the events after it: the twelfth month reads what the first did.
+        snapshots: {
+          schema: WORKER_SNAPSHOT_SCHEMA,
+          covers: (name) => name.startsWith(WORKER_PREFIX),
+          take: (state, name) => {
+            const worker = state.workers.get(workerIdOf(name));
+            return worker && encodeWorker(worker);
+          },
+          restore: (state, name, snapshot) => {
+            const worker = decodeWorker(snapshot);
+            if (!worker || worker.workerId !== workerIdOf(name)) return undefined;
+            state.workers.set(workerIdOf(name), worker);
+            return state;
+          },
         },
       },
       command,
@@ -137,6 +158,9 @@ export class PayContributionsHandler implements ICommandHandler<PayContributions
     return page.items.map((w) => w.id);
   }
 }
+
+const WORKER_PREFIX = workerStream('');
+const workerIdOf = (stream: string) => stream.slice(WORKER_PREFIX.length);
 
 /** The decider's words for unknown workers (the first 20 named). */
 function unknownWorkers(ids: string[]): string {

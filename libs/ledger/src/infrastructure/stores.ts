@@ -4,6 +4,7 @@ import { EsdbEventStore, EventStore, SqliteEventStore, withUpcasting } from '@ap
 import { MongoReadStore, READ_MODEL_SCHEMA, ReadStore, SqliteReadStore } from '@app/read-models';
 import type { LedgerConfig } from '../config';
 import { LEDGER_UPCASTERS } from '../upcasters';
+import { MongoSnapshotStore, SnapshotStore, SqliteSnapshotStore } from '../snapshots';
 
 /** The event store named by the configuration (EventStoreDB when EVENTSTORE_URL is set, else SQLite), as stored. */
 export async function openRawEventStore(
@@ -27,6 +28,13 @@ export async function openReadStore(config: Pick<LedgerConfig, 'mongoUrl' | 'dat
   if (config.mongoUrl) return MongoReadStore.connect(config.mongoUrl, READ_MODEL_SCHEMA, config.connectTimeoutMs);
   privateDataDir(config.dataDir);
   return new SqliteReadStore(join(config.dataDir, 'read-models.sqlite'), READ_MODEL_SCHEMA);
+}
+
+/** Where the command seam keeps stream snapshots (a cache): MongoDB beside the read models when MONGO_URL is set, else DATA_DIR/snapshots.sqlite. */
+export async function openSnapshotStore(config: Pick<LedgerConfig, 'mongoUrl' | 'dataDir' | 'connectTimeoutMs'>): Promise<SnapshotStore> {
+  if (config.mongoUrl) return MongoSnapshotStore.connect(config.mongoUrl, config.connectTimeoutMs);
+  privateDataDir(config.dataDir);
+  return new SqliteSnapshotStore(join(config.dataDir, 'snapshots.sqlite'));
 }
 
 /**

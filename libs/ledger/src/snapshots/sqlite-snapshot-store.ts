@@ -1,0 +1,69 @@
+import Database from 'better-sqlite3';
+import { SnapshotStore, StreamSnapshot } from './snapshot-store.port';
+
+interface Row {
+  stream_name: string;
+  revision: number;
+  event_id: string;
+  state: string;
+}
+
+/**
+ * Snapshots on the embedded store: their own SQLite file beside the ledger (DATA_DIR/snapshots.sqlite,
+ * readable by the service's user only, as every embedded file). WAL with synchronous=NORMAL: a cache
+ * may lose its last writes in a power cut, never its consistency.
+ */
+export class SqliteSnapshotStore implements SnapshotStore {
+  readonly kind = 'sqlite' as const;
+  private readonly db: Database.Database;
+  private readonly stmts;
+
+  constructor(file: string) {
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS snapshots (
+        stream_name TEXT PRIMARY KEY,
+        revision INTEGER NOT NULL,
+        event_id TEXT NOT NULL,
+        schema TEXT NOT NULL,
+        state TEXT NOT NULL
+      ) WITHOUT ROWID;
+    `);
+    this.stmts = {
+      load: this.db.prepare<[string, string], Row>(
+        'SELECT stream_name, revision, event_id, state FROM snapshots WHERE stream_name IN (SELECT value FROM json_each(?)) AND schema = ?',
+      ),
+      save: this.db.prepare(
+        `INSERT INTO snapshots (stream_name, revision, event_id, schema, state) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (stream_name) DO UPDATE SET revision = excluded.revision, event_id = excluded.event_id, schema = excluded.schema, state = excluded.state`,
+      ),
+    };
+  }
+
+  async load(streamNames: readonly string[], schema: string): Promise<Map<string, StreamSnapshot>> {
+    const out = new Map<string, StreamSnapshot>();
+    for (const row of this.stmts.load.all(JSON.stringify(streamNames), schema)) {
+      let state: unknown;
+      try {
+        state = JSON.parse(row.state);
+      } catch {
+        continue; // unreadable: as if absent
+      }
+      out.set(row.stream_name, { streamName: row.stream_name, revision: row.revision, eventId: row.event_id, schema, state });
+    }
+    return out;
+  }
+
+  async save(snapshots: readonly StreamSnapshot[]): Promise<void> {
+    this.db.transaction(() => {
+      for (const s of snapshots) this.stmts.save.run(s.streamName, s.revision, s.eventId, s.schema, JSON.stringify(s.state));
+    })();
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
