@@ -45,12 +45,24 @@ interface MetaDoc {
   value: number;
 }
 
+/** How long a replaced generation is kept after the swap and after its last use by this process. */
+const RETIRE_AFTER_MS = 10_000;
+
 /**
  * Production read models on MongoDB (`MONGO_URL=mongodb://host:27017/db`). Commits use a transaction,
  * so MongoDB must run as a replica set (a single-node one is enough; see docker/compose.yaml).
+ *
+ * A generation being rebuilt gets its indexes when it is swapped in (built once, not kept up to date
+ * through every write of the rebuild); the generation it replaces is dropped once no reader has used
+ * it for a while (`retireAfterMs`), so a query that started on it finishes there.
  */
 export class MongoReadStore implements ReadStore {
   readonly kind = 'mongodb' as const;
+  /** One instance per generation: the runner keeps documents in memory for an instance it committed to. */
+  private readonly generations = new Map<number, MongoReadModels>();
+  private sweepTimer?: NodeJS.Timeout;
+  /** How long a replaced generation is kept after the swap and after its last use by this process. */
+  retireAfterMs = RETIRE_AFTER_MS;
 
   private constructor(
     private readonly client: MongoClient,
@@ -94,9 +106,16 @@ export class MongoReadStore implements ReadStore {
   }
 
   async active(): Promise<ReadModels> {
-    return new MongoReadModels(this.client, this.db, await this.activeGeneration(), this.schema);
+    return this.models(await this.activeGeneration());
   }
 
+  private models(generation: number): MongoReadModels {
+    let models = this.generations.get(generation);
+    if (!models) this.generations.set(generation, (models = new MongoReadModels(this.client, this.db, generation, this.schema)));
+    return models;
+  }
+
+  /** A fresh generation; its indexes are built when it is swapped in (activate). */
   async createGeneration(): Promise<ReadModels> {
     const next = await this.meta().findOneAndUpdate(
       { _id: 'lastGeneration' },
@@ -104,18 +123,53 @@ export class MongoReadStore implements ReadStore {
       { upsert: true, returnDocument: 'after' },
     );
     const generation = next?.value ?? 2;
-    await this.ensureIndexes(generation);
-    return new MongoReadModels(this.client, this.db, generation, this.schema);
+    return this.models(generation);
   }
 
+  /** Builds the generation's indexes, makes it the active one, and retires every other generation. */
   async activate(generation: number): Promise<void> {
-    const previous = await this.activeGeneration();
+    await this.ensureIndexes(generation);
     await this.meta().updateOne({ _id: 'activeGeneration' }, { $set: { value: generation } });
+    const now = Date.now();
+    for (const g of await this.storedGenerations())
+      if (g !== generation) await this.meta().updateOne({ _id: `retired:${g}` }, { $setOnInsert: { value: now } }, { upsert: true });
+    await this.meta().deleteOne({ _id: `retired:${generation}` });
+    await this.sweep();
+  }
+
+  /** Generations that have collections in the database. */
+  private async storedGenerations(): Promise<number[]> {
     const collections = await this.db.listCollections({}, { nameOnly: true }).toArray();
-    for (const { name } of collections) {
-      const g = Number(/_g(\d+)$/.exec(name)?.[1]);
-      if (g && g !== generation && g !== previous) await this.db.dropCollection(name);
+    return [...new Set(collections.map(({ name }) => Number(/_g(\d+)$/.exec(name)?.[1])).filter((g) => Number.isInteger(g) && g > 0))];
+  }
+
+  /**
+   * Drops the retired generations no reader of this process has used for `retireAfterMs` (nor since
+   * they were retired); looks again later for those still in use.
+   */
+  private async sweep(): Promise<void> {
+    clearTimeout(this.sweepTimer);
+    this.sweepTimer = undefined;
+    const active = await this.activeGeneration();
+    const retired = await this.meta()
+      .find({ _id: { $regex: /^retired:\d+$/ } })
+      .toArray();
+    const now = Date.now();
+    let wait = Infinity;
+    for (const { _id, value: since } of retired) {
+      const generation = Number(_id.slice('retired:'.length));
+      if (generation === active) continue;
+      const idle = Math.max(since, this.generations.get(generation)?.lastUsed ?? 0) + this.retireAfterMs - now;
+      if (idle > 0) {
+        wait = Math.min(wait, idle);
+        continue;
+      }
+      const collections = await this.db.listCollections({}, { nameOnly: true }).toArray();
+      for (const { name } of collections) if (name.endsWith(`_g${generation}`)) await this.db.dropCollection(name);
+      await this.meta().deleteOne({ _id: `retired:${generation}` });
+      this.generations.delete(generation);
     }
+    if (wait !== Infinity) (this.sweepTimer = setTimeout(() => void this.sweep().catch(() => undefined), wait + 5)).unref();
   }
 
   async getRecord(namespace: string, id: string): Promise<Record<string, unknown> | undefined> {
@@ -132,11 +186,15 @@ export class MongoReadStore implements ReadStore {
   }
 
   async close(): Promise<void> {
+    clearTimeout(this.sweepTimer);
     await this.client.close();
   }
 }
 
 class MongoReadModels implements ReadModels {
+  /** When a query or a write of this process last used the generation (a retired one is kept until it has been idle long enough). */
+  lastUsed = 0;
+
   constructor(
     private readonly client: MongoClient,
     private readonly db: Db,
@@ -146,6 +204,7 @@ class MongoReadModels implements ReadModels {
 
   private collection(name: string) {
     if (!this.schema[name]) throw new Error(`unknown collection: ${name}`);
+    this.lastUsed = Date.now();
     return this.db.collection<Document>(collectionName(this.generation, name));
   }
 

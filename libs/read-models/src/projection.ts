@@ -1,6 +1,6 @@
 import type { ClaimEvent, DomainEvent, FundingEvent, WorkerEvent, WorkforceEstimated } from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
-import type { Doc, DocChange } from './read-store.port';
+import type { Doc, DocChange, ExpectedProjectionState, ProjectionState, ReadModels } from './read-store.port';
 
 /** Every domain event of the ledger a projection may handle. */
 export type LedgerEvent = FundingEvent | WorkerEvent | ClaimEvent | WorkforceEstimated;
@@ -153,6 +153,81 @@ export class ProjectionBatch implements DocReader {
 
   changes(): DocChange[] {
     return [...this.changed.values()];
+  }
+}
+
+/**
+ * One projection's documents in memory, for the runner: those the batch in flight changed (written
+ * once, at its commit, however many events changed them) and those read or written before, kept
+ * across batches for as long as `state` is what the store holds for the projection in `target` (the
+ * runner checks it at each batch; a commit is a compare-and-set of it, so a document another writer
+ * changed cannot be used unnoticed).
+ */
+export class UnitOfWork implements DocReader {
+  /** Documents by key (null: known not to exist), in the order they were first read or written. */
+  private readonly docs = new Map<string, Doc | null>();
+  private readonly dirty = new Map<string, DocChange>();
+  /** A batch of the runner is using it (a second batch running at the same time gets its own). */
+  busy = false;
+
+  constructor(
+    readonly target: ReadModels,
+    /** The stored state the documents are those of (null: no checkpoint). */
+    public state: ExpectedProjectionState,
+    /** Every document of the projection is in memory: one that is not does not exist (a projection replayed from nothing). */
+    public complete: boolean,
+  ) {}
+
+  static key(k: DocKey): string {
+    return keyOf(k);
+  }
+
+  get dirtyCount(): number {
+    return this.dirty.size;
+  }
+
+  has(key: string): boolean {
+    return this.docs.has(key);
+  }
+
+  get(collection: string, id: string): Doc | undefined {
+    return this.docs.get(keyOf({ collection, id })) ?? undefined;
+  }
+
+  /** A document read from the store (undefined: there is none). */
+  loaded(k: DocKey, doc: Doc | undefined): void {
+    this.docs.set(keyOf(k), doc ?? null);
+  }
+
+  /** Applies the event, if the projection handles it; its changes replace the documents in memory. */
+  apply(projection: Projection, event: RecordedEvent): void {
+    if (!handles(projection, event)) return;
+    for (const change of projection.apply(event, this)) {
+      assertOwned(projection, change.collection);
+      const k = keyOf(change);
+      // As the store keeps it: with its id.
+      const doc = change.doc && change.doc.id !== change.id ? { ...change.doc, id: change.id } : change.doc;
+      this.docs.set(k, doc);
+      this.dirty.set(k, doc === change.doc ? change : { collection: change.collection, id: change.id, doc });
+    }
+  }
+
+  /** The net changes of the batch in flight. */
+  changes(): DocChange[] {
+    return [...this.dirty.values()];
+  }
+
+  /** The batch was committed: its documents are what the store holds at `state`. Beyond `maxDocs`, those held longest go. */
+  committed(state: ProjectionState, maxDocs: number): void {
+    this.state = state;
+    this.dirty.clear();
+    if (this.docs.size <= maxDocs) return;
+    let drop = this.docs.size - Math.floor(maxDocs * 0.8);
+    for (const key of this.docs.keys()) {
+      if (drop-- <= 0) break;
+      this.docs.delete(key);
+    }
+    this.complete = false;
   }
 }
 

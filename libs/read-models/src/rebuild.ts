@@ -11,7 +11,17 @@ export interface RebuildProgress {
 }
 
 export interface RebuildOptions {
+  /**
+   * Events per commit of each projection into the fresh generation (default 250,000): a projection
+   * commits earlier once it has changed `maxDocs` documents. Large batches write each document once
+   * however many events change it; nobody reads the fresh generation before the swap.
+   */
   batchSize?: number;
+  /** Events per read of the ledger (default: the batch size, at most 5,000). */
+  readSize?: number;
+  /** Documents each projection keeps in memory (default 50,000, 10,000 on MongoDB; see RunnerOptions.maxDocs). */
+  maxDocs?: number;
+  /** Called after each page of events is applied (`checkpoint`: the position every projection has committed). */
   onProgress?: (p: RebuildProgress) => void;
 }
 
@@ -19,7 +29,7 @@ export interface RebuildOptions {
  * Replays the whole ledger into a fresh generation while queries keep reading the active one, then
  * swaps it in. A live runner needs no coordination: it looks up the active generation at every batch
  * and continues from that generation's own checkpoints, and a batch it commits into the generation
- * just replaced lands in tables that are kept until the next swap.
+ * just replaced lands in tables the store keeps until no reader uses them (ReadStore.activate).
  */
 export async function rebuildReadModels(
   events: EventStore,
@@ -44,13 +54,20 @@ export async function rebuildReadModels(
 ): Promise<RebuildProgress> {
   const options = typeof nameOrOptions === 'object' ? nameOrOptions : maybeOptions;
   const fresh = await readStore.createGeneration();
-  const runner = new ProjectionRunner(events, async () => fresh, projections, { name: 'rebuild', batchSize: options.batchSize ?? 1000 });
   const progress: RebuildProgress = { generation: fresh.generation, eventsProjected: 0 };
-  for (let n = await runner.runBatch(); n > 0; n = await runner.runBatch()) {
-    progress.eventsProjected += n;
-    progress.checkpoint = await runner.checkpoint();
-    options.onProgress?.({ ...progress });
-  }
+  const runner = new ProjectionRunner(events, async () => fresh, projections, {
+    name: 'rebuild',
+    batchSize: options.batchSize ?? 250_000,
+    readSize: options.readSize,
+    // A MongoDB commit is one transaction: smaller ones (its limits on a transaction's size and time).
+    maxDocs: options.maxDocs ?? (readStore.kind === 'mongodb' ? 10_000 : 50_000),
+    onRead: (n) => {
+      progress.eventsProjected += n;
+      options.onProgress?.({ ...progress });
+    },
+  });
+  while ((await runner.runBatch()) > 0) progress.checkpoint = await runner.checkpoint();
+  progress.checkpoint = await runner.checkpoint();
   await readStore.activate(fresh.generation);
   return progress;
 }

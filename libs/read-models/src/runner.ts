@@ -1,10 +1,9 @@
 import { EventEmitter } from 'node:events';
 import type { EventStore, RecordedEvent } from '@app/event-store';
-import { assertIndependent, DocKey, handles, keyOf, keysFor, Projection, ProjectionBatch } from './projection';
+import { assertIndependent, DocKey, handles, keysFor, Projection, UnitOfWork } from './projection';
 import {
+  isExpectedState,
   ProjectionConflictError,
-  type Doc,
-  type DocChange,
   type ExpectedProjectionState,
   type ProjectionState,
   type ReadModels,
@@ -16,7 +15,23 @@ const CONFLICT_PAUSE_MS = 5;
 export interface RunnerOptions {
   /** A label for this runner. Checkpoints are not kept under it: every projection keeps its own. */
   name?: string;
+  /**
+   * Events per batch: what one commit of each projection covers at most (default 500). A batch is read
+   * in pages of `readSize` events and applied in memory; its changed documents are written once, at its
+   * commit.
+   */
   batchSize?: number;
+  /** Events per read of the ledger (default: the batch size, at most 5,000). */
+  readSize?: number;
+  /**
+   * Documents each projection keeps in memory (default 50,000): those it changed in the batch in flight,
+   * and those it read or wrote before, kept across batches while its checkpoint is the one it committed
+   * (no other writer moved it), so they are neither read nor parsed again. A batch whose changed
+   * documents reach this number commits early; beyond it, those held longest are let go.
+   */
+  maxDocs?: number;
+  /** Called after each page of events is applied in memory (before the batch commits), with its size. */
+  onRead?: (events: number) => void;
   /** How long an idle runner sleeps before looking for new events. */
   idleMs?: number;
   /**
@@ -74,6 +89,8 @@ export class ProjectionRunner {
   private conflictCount = 0;
   /** Whether the last batch lost a race with another writer (then the caller should not idle). */
   private lastBatchConflicted = false;
+  /** Each projection's documents in memory, valid for one target and the state it last committed there. */
+  private readonly units = new Map<Projection, UnitOfWork>();
 
   constructor(
     private readonly store: EventStore,
@@ -106,16 +123,79 @@ export class ProjectionRunner {
     const starts = groups.has(undefined) ? [undefined, ...positions] : positions;
     let read = 0;
     for (const [i, after] of starts.entries()) {
-      const events = await this.store.readAll({ after, maxCount: this.options.batchSize ?? 500 });
-      if (events.length === 0) continue;
-      // A group behind the next one stops where that one is, so the two read together from then on.
-      const next = starts[i + 1];
-      const end = next === undefined ? -1 : events.findIndex((e) => e.position > next);
-      const batch = end > 0 ? events.slice(0, end) : events;
-      for (const projection of groups.get(after)!) await this.project(target, projection, batch, from.get(projection)!.expected);
-      read += batch.length;
+      const projections = groups.get(after)!;
+      const units = projections.map((p) => this.unitFor(target, p, from.get(p)!.expected));
+      try {
+        // A group behind the next one stops where that one is, so the two read together from then on.
+        const batch = await this.applyBatch(target, projections, units, after, starts[i + 1]);
+        if (batch.events === 0) continue;
+        for (const [k, projection] of projections.entries())
+          await this.commit(target, projection, units[k], batch.last!, from.get(projection)!.expected);
+        read += batch.events;
+      } finally {
+        // A unit whose batch did not commit holds changes that were never written: it is let go.
+        for (const [k, projection] of projections.entries()) this.release(projection, units[k]);
+      }
     }
     return read;
+  }
+
+  /**
+   * Reads up to a batch of events after `after` (not past `stop`) page by page, and applies each page to
+   * the group's units of work: nothing is written yet.
+   */
+  private async applyBatch(
+    target: ReadModels,
+    projections: readonly Projection[],
+    units: readonly UnitOfWork[],
+    after: string | undefined,
+    stop: string | undefined,
+  ): Promise<{ events: number; last?: string }> {
+    const batchSize = this.options.batchSize ?? 500;
+    const readSize = Math.max(1, Math.min(this.options.readSize ?? Math.min(batchSize, 5000), batchSize));
+    const maxDocs = this.options.maxDocs ?? 50_000;
+    let events = 0;
+    let last = after;
+    for (;;) {
+      const want = Math.min(readSize, batchSize - events);
+      const page = await this.store.readAll({ after: last, maxCount: want });
+      const end = stop === undefined ? -1 : page.findIndex((e) => e.position > stop);
+      const mine = end >= 0 ? page.slice(0, end) : page;
+      if (mine.length === 0) break;
+      for (const [k, projection] of projections.entries()) await this.apply(target, projection, units[k], mine);
+      events += mine.length;
+      last = mine[mine.length - 1].position;
+      this.options.onRead?.(mine.length);
+      if (end >= 0 || page.length < want || events >= batchSize || units.some((u) => u.dirtyCount >= maxDocs)) break;
+      // A long batch lets the process answer in between its pages.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    return { events, last };
+  }
+
+  /**
+   * The projection's documents in memory, if still valid for this target and the state the batch
+   * starts from and no other batch of this runner has them; else a fresh unit (kept once it commits).
+   */
+  private unitFor(target: ReadModels, projection: Projection, expected: ExpectedProjectionState): UnitOfWork {
+    const unit = this.units.get(projection);
+    if (unit && !unit.busy && unit.target === target && isExpectedState(unit.state ?? undefined, expected) && unit.dirtyCount === 0) {
+      unit.busy = true;
+      return unit;
+    }
+    if (unit && !unit.busy) this.units.delete(projection);
+    // From no checkpoint (cleared by this runner, or a fresh generation) the collections are empty: a
+    // document not in memory does not exist. A commit expecting no checkpoint fails if another wrote.
+    const fresh = new UnitOfWork(target, expected, expected === null);
+    fresh.busy = true;
+    return fresh;
+  }
+
+  /** The batch is over: a committed unit is kept for the next batch; one that did not commit is dropped. */
+  private release(projection: Projection, unit: UnitOfWork): void {
+    if (!unit.busy) return;
+    unit.busy = false;
+    if (unit.dirtyCount > 0 && this.units.get(projection) === unit) this.units.delete(projection);
   }
 
   /**
@@ -177,44 +257,50 @@ export class ProjectionRunner {
     await target.clear(adopt.checkpoint, []);
   }
 
-  /** Applies the events the projection handles and commits its changes with its checkpoint, if it is still the one the batch started from. */
-  private async project(
+  /** Applies the events the projection handles to its unit of work, reading first the documents it needs that are not in memory. */
+  private async apply(target: ReadModels, projection: Projection, unit: UnitOfWork, events: readonly RecordedEvent[]): Promise<void> {
+    const mine = events.filter((e) => handles(projection, e));
+    if (mine.length === 0) return;
+    if (!unit.complete) {
+      const missing = new Map<string, string[]>();
+      const seen = new Set<string>();
+      for (const event of mine)
+        for (const k of keysFor(projection, event)) {
+          const key = UnitOfWork.key(k);
+          if (unit.has(key) || seen.has(key)) continue;
+          seen.add(key);
+          const ids = missing.get(k.collection);
+          if (ids) ids.push(k.id);
+          else missing.set(k.collection, [k.id]);
+        }
+      for (const [collection, ids] of missing) {
+        const found = await target.getMany(collection, ids);
+        for (const id of ids) unit.loaded({ collection, id } satisfies DocKey, found.get(id));
+      }
+    }
+    for (const event of mine) unit.apply(projection, event);
+  }
+
+  /** Commits the unit's changes with the checkpoint, if it is still the one the batch started from. */
+  private async commit(
     target: ReadModels,
     projection: Projection,
-    events: RecordedEvent[],
+    unit: UnitOfWork,
+    checkpoint: string,
     expected: ExpectedProjectionState,
   ): Promise<void> {
-    const mine = events.filter((e) => handles(projection, e));
-    let changes: DocChange[] = [];
-    if (mine.length > 0) {
-      const batch = new ProjectionBatch(await this.load(target, projection, mine));
-      for (const event of mine) batch.apply([projection], event);
-      changes = batch.changes();
-    }
     try {
-      await target.commit(projection.name, changes, events[events.length - 1].position, projection.version, expected);
+      await target.commit(projection.name, unit.changes(), checkpoint, projection.version, expected);
     } catch (error) {
+      // Nothing was written: what the unit holds is no longer what is stored (release drops it).
       // Another writer got there first: this batch is dropped and the next reads the state afresh.
       if (this.lostRace(error)) return;
       throw error;
     }
+    unit.committed({ checkpoint, version: projection.version }, this.options.maxDocs ?? 50_000);
+    unit.busy = false;
+    this.units.set(projection, unit);
     this.cleared.delete(`${target.generation}/${projection.name}`);
-  }
-
-  private async load(target: ReadModels, projection: Projection, events: RecordedEvent[]): Promise<Array<[DocKey, Doc]>> {
-    const keys = new Map<string, DocKey>();
-    for (const event of events) for (const k of keysFor(projection, event)) keys.set(keyOf(k), k);
-    const byCollection = new Map<string, string[]>();
-    for (const k of keys.values()) {
-      const ids = byCollection.get(k.collection);
-      if (ids) ids.push(k.id);
-      else byCollection.set(k.collection, [k.id]);
-    }
-    const loaded: Array<[DocKey, Doc]> = [];
-    for (const [collection, ids] of byCollection) {
-      for (const [id, doc] of await target.getMany(collection, ids)) loaded.push([{ collection, id }, doc]);
-    }
-    return loaded;
   }
 
   /** Runs until the ledger's head at the time of the call has been projected by every projection. */

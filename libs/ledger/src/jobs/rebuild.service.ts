@@ -29,9 +29,10 @@ const PROGRESS_EVERY_MS = 250;
 export class RebuildService implements OnApplicationShutdown {
   private running?: RunningRebuild;
   private readonly logger = new Logger('Rebuild');
-  /** Projections and batch size of the rebuild: every ledger projection, by default. */
+  /** Projections of the rebuild: every ledger projection, by default. */
   projections: readonly Projection[] = LEDGER_PROJECTIONS;
-  batchSize = 1000;
+  /** Events per commit into the fresh generation; undefined: rebuildReadModels' default (large batches, bounded by the documents in memory). */
+  batchSize?: number;
 
   constructor(
     @Inject(EVENT_STORE) private readonly events: EventStore,

@@ -1,0 +1,121 @@
+import Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NewEvent, SqliteEventStore } from '@app/event-store';
+import { LEDGER_PROJECTIONS, READ_MODEL_SCHEMA } from './projections';
+import { rebuildReadModels } from './rebuild';
+import { ProjectionRunner } from './runner';
+import { SqliteReadStore } from './sqlite-read-store';
+
+const context = { userId: 'u', role: 'finance', correlationId: 'c', causationId: 'c' };
+const ev = (type: string, data: Record<string, unknown>): NewEvent => ({
+  id: randomUUID(),
+  type,
+  data,
+  effectiveDate: '2026-01-15',
+  context,
+});
+
+async function seed(store: SqliteEventStore, allocations: number): Promise<void> {
+  const writes = [];
+  for (let i = 0; i < allocations; i++) {
+    const ref = { allocationId: `a${i}`, regionCode: i % 2 ? '53.03' : '52.03', fundingSource: 'APBD_KABUPATEN_KOTA', fiscalYear: 2026 };
+    writes.push({
+      streamName: `allocation-a${i}`,
+      expectedRevision: 'no_stream' as const,
+      events: [
+        ev('FundingAllocated', { ...ref, amount: 3_000_000_000, programName: 'p'.repeat(200), legalBasis: 'l', allocatedOn: '2026-01-02' }),
+        ev('FundsDisbursed', { ...ref, batchId: `b${i}`, period: '2026-01', workerCount: 10, amount: 168_000, paidOn: '2026-01-15' }),
+      ],
+    });
+  }
+  await store.appendMany(writes);
+}
+
+const bytes = (file: string) => ['', '-wal'].reduce((n, s) => n + (existsSync(file + s) ? statSync(file + s).size : 0), 0);
+
+function generationsIn(file: string): number[] {
+  const db = new Database(file, { readonly: true });
+  try {
+    const tables = db
+      .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'rm\\_g%' ESCAPE '\\'")
+      .all();
+    return [...new Set(tables.map((t) => Number(/^rm_g(\d+)_/.exec(t.name)![1])))].sort((a, b) => a - b);
+  } finally {
+    db.close();
+  }
+}
+
+/** Until the store has dropped what it retired and given the space back (both run after the swap). */
+async function settled(file: string, generations: number): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const db = new Database(file, { readonly: true });
+    const free = Number(db.pragma('freelist_count', { simple: true }));
+    db.close();
+    if (generationsIn(file).length === generations && free === 0) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('read model generations (embedded)', () => {
+  let dir: string;
+  let events: SqliteEventStore;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'ledger-generations-'));
+    events = new SqliteEventStore(join(dir, 'ledger.sqlite'));
+  });
+  afterEach(async () => {
+    await events.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('drops a replaced generation once unused: after repeated rebuilds one generation is left and the file does not grow', async () => {
+    await seed(events, 2000);
+    const file = join(dir, 'read-models.sqlite');
+    const reads = new SqliteReadStore(file, READ_MODEL_SCHEMA, { retireAfterMs: 0 });
+    try {
+      await new ProjectionRunner(events, () => reads.active(), LEDGER_PROJECTIONS, { batchSize: 1000 }).catchUp();
+      const first = await rebuildReadModels(events, reads, LEDGER_PROJECTIONS);
+      await settled(file, 1);
+      expect(generationsIn(file)).toEqual([first.generation]);
+      const afterFirst = bytes(file);
+      const sizes: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const again = await rebuildReadModels(events, reads, LEDGER_PROJECTIONS);
+        await settled(file, 1);
+        expect(generationsIn(file)).toEqual([again.generation]);
+        sizes.push(bytes(file));
+      }
+      // One generation's worth, rebuild after rebuild (the pages of the dropped ones are given back).
+      for (const size of sizes) expect(size).toBeLessThanOrEqual(afterFirst * 1.1 + 64 * 1024);
+      expect((await (await reads.active()).get('fundingTotals', 'ID:2026'))?.allocationCount).toBe(2000);
+    } finally {
+      await reads.close();
+    }
+  }, 60_000);
+
+  it('keeps a replaced generation while a reader of this process still uses it, then drops it', async () => {
+    await seed(events, 20);
+    const file = join(dir, 'read-models.sqlite');
+    const reads = new SqliteReadStore(file, READ_MODEL_SCHEMA, { retireAfterMs: 300 });
+    try {
+      await new ProjectionRunner(events, () => reads.active(), LEDGER_PROJECTIONS).catchUp();
+      const old = await reads.active();
+      const rebuilt = await rebuildReadModels(events, reads, LEDGER_PROJECTIONS);
+      expect((await reads.active()).generation).toBe(rebuilt.generation);
+      // A query that started on the old generation goes on reading it, as long as it keeps using it.
+      for (let i = 0; i < 4; i++) {
+        expect((await old.find('allocations')).total).toBe(20);
+        await new Promise((r) => setTimeout(r, 150));
+      }
+      expect(generationsIn(file)).toEqual([old.generation, rebuilt.generation]);
+      await new Promise((r) => setTimeout(r, 600));
+      expect(generationsIn(file)).toEqual([rebuilt.generation]);
+      expect((await (await reads.active()).find('allocations')).total).toBe(20);
+    } finally {
+      await reads.close();
+    }
+  });
+});
