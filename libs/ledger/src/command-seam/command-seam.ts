@@ -58,7 +58,9 @@ export interface SnapshotPolicy<S> {
 }
 
 /** Streams per readStreams call when a plan has many (and per snapshot read and write). */
-export const PART_STREAMS = 1_000;
+export const PART_STREAMS = 500;
+/** A stream's snapshot is written again once this many events were folded after the last one. */
+const SNAPSHOT_AFTER_EVENTS = 2;
 /** Events built per turn of the event loop when a command writes many. */
 const EVENTS_PER_TURN = 2_000;
 
@@ -252,12 +254,15 @@ export class CommandSeam {
           fold.expected.set(name, head.revision);
           fold.head.set(name, head.position);
         }
-        const last = tail[tail.length - 1];
+        // A snapshot is worth writing once it saves reading a few events (a stream paid monthly: every other month).
+        const last = tail.length >= SNAPSHOT_AFTER_EVENTS ? tail[tail.length - 1] : undefined;
         const taken = snapshots && last && !seenOwn && snapshots.covers(name) ? snapshots.take(fold.state, name) : undefined;
-        if (taken !== undefined)
+        if (last && taken !== undefined)
           fresh.push({ streamName: name, revision: last.revision, eventId: last.id, schema: snapshots!.schema, state: taken });
       }
+      await breathe();
       if (fresh.length) await this.saveSnapshots(fresh);
+      await breathe();
       if (plan.condense) fold.state = plan.condense(fold.state, part);
     }
     fold.own.sort((a, b) => (a.position < b.position ? -1 : 1));

@@ -131,13 +131,15 @@ describe('monthly batches read from snapshots, a part at a time (issue 10 items 
       expect(written.map((e) => e.data).sort(byWorker)).toEqual(plain.contributions.map((c) => c.data).sort(byWorker));
     }
     expect(leavers.length).toBe(40);
-    // And each worker's snapshot is its state before the last month's payment, at that revision
-    const [someone] = workers;
-    const stream = await store.readStream(workerStream(someone));
-    const kept = (await snapshots.load([workerStream(someone)], WORKER_SNAPSHOT_SCHEMA)).get(workerStream(someone))!;
-    expect(kept.revision).toBe(stream.length - 2);
-    expect(kept.eventId).toBe(stream[stream.length - 2].id);
-    expect(kept.state).toEqual(encodeWorker(stream.slice(0, -1).reduce((s, e) => evolveWorker(s, e as unknown as WorkerEvent), newWorker)));
+    // And each worker's snapshot is its state at a revision before the last month's payment, exactly
+    for (const someone of [workers[0], leavers[0]]) {
+      const stream = await store.readStream(workerStream(someone));
+      const kept = (await snapshots.load([workerStream(someone)], WORKER_SNAPSHOT_SCHEMA)).get(workerStream(someone))!;
+      expect(kept.revision).toBeLessThan(stream.length - 1);
+      expect(kept.eventId).toBe(stream[kept.revision].id);
+      const before = stream.slice(0, kept.revision + 1).reduce((s, e) => evolveWorker(s, e as unknown as WorkerEvent), newWorker);
+      expect(kept.state).toEqual(JSON.parse(JSON.stringify(encodeWorker(before))));
+    }
   }, 120_000);
 
   it('ignores a snapshot of another ledger, of another schema, or one it cannot read', async () => {

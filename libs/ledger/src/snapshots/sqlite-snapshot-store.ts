@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { existsSync, renameSync } from 'node:fs';
 import { SnapshotStore, StreamSnapshot } from './snapshot-store.port';
 
 interface Row {
@@ -10,8 +11,9 @@ interface Row {
 
 /**
  * Snapshots on the embedded store: their own SQLite file beside the ledger (DATA_DIR/snapshots.sqlite,
- * readable by the service's user only, as every embedded file). WAL with synchronous=NORMAL: a cache
- * may lose its last writes in a power cut, never its consistency.
+ * readable by the service's user only, as every embedded file). A cache, so written without waiting
+ * for the disk (WAL, synchronous=OFF): a power cut may lose its last writes or, at worst, the file,
+ * which is then set aside and started afresh (the next batches read their streams whole once).
  */
 export class SqliteSnapshotStore implements SnapshotStore {
   readonly kind = 'sqlite' as const;
@@ -19,10 +21,7 @@ export class SqliteSnapshotStore implements SnapshotStore {
   private readonly stmts;
 
   constructor(file: string) {
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
+    this.db = openOrStartAfresh(file);
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS snapshots (
         stream_name TEXT PRIMARY KEY,
@@ -65,5 +64,26 @@ export class SqliteSnapshotStore implements SnapshotStore {
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
+  }
+}
+
+/** Opens the file; one that is not a readable snapshot database is moved aside (`.broken`) and a new one made. */
+function openOrStartAfresh(file: string): Database.Database {
+  const open = () => {
+    const db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = OFF');
+    db.pragma('busy_timeout = 5000');
+    return db;
+  };
+  let db: Database.Database | undefined;
+  try {
+    db = open();
+    if (db.pragma('quick_check', { simple: true }) !== 'ok') throw new Error('snapshot database damaged');
+    return db;
+  } catch {
+    db?.close();
+    for (const suffix of ['', '-wal', '-shm']) if (existsSync(file + suffix)) renameSync(file + suffix, `${file}.broken${suffix}`);
+    return open();
   }
 }
