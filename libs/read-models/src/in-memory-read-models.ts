@@ -1,10 +1,12 @@
 import {
+  assertKeyset,
   assertScalar,
   Condition,
   Doc,
   DocChange,
   ExpectedProjectionState,
   FindQuery,
+  Group,
   isExpectedState,
   isRange,
   Page,
@@ -48,16 +50,22 @@ export class InMemoryReadModels implements ReadModels {
     const filter = Object.entries(query.filter ?? {});
     const matching = [...this.coll(collection).values()].filter((doc) => filter.every(([f, c]) => matches(fieldOf(doc, f), c)));
     const sort = [...(query.sort ?? []), ['id', 1] as const];
-    matching.sort((a, b) => {
-      for (const [f, d] of sort) {
-        const cmp = compare(fieldOf(a, f), fieldOf(b, f));
-        if (cmp !== 0) return cmp * d;
+    const order = (a: readonly unknown[], b: readonly unknown[]) => {
+      for (let i = 0; i < sort.length; i++) {
+        const cmp = compare(a[i], b[i]);
+        if (cmp !== 0) return cmp * sort[i][1];
       }
       return 0;
-    });
-    const start = query.skip ?? 0;
+    };
+    const keyOf = (doc: Doc) => sort.map(([f]) => fieldOf(doc, f));
+    matching.sort((a, b) => order(keyOf(a), keyOf(b)));
+    const after = query.after && assertKeyset(query.after, query.sort);
+    const from = after ? matching.findIndex((doc) => order(keyOf(doc), after) > 0) : 0;
+    const start = (from < 0 ? matching.length : from) + (query.skip ?? 0);
     const items = matching.slice(start, query.limit === undefined ? undefined : start + query.limit);
-    return { items: items.map((d) => structuredClone(d)), total: matching.length };
+    const page: Page = { items: items.map((d) => structuredClone(d)), total: matching.length };
+    if (query.group) page.groups = groupsOf(matching, query.group);
+    return page;
   }
 
   async commit(
@@ -95,6 +103,20 @@ export class InMemoryReadModels implements ReadModels {
     this.checkpoints.delete(projection);
     for (const collection of collections) this.collections.delete(collection);
   }
+}
+
+function groupsOf(docs: readonly Doc[], group: NonNullable<FindQuery['group']>): Group[] {
+  const out = new Map<string, Group>();
+  for (const doc of docs) {
+    const key = group.by.map((f) => (fieldOf(doc, f) ?? null) as Scalar);
+    const id = JSON.stringify(key);
+    const g = out.get(id) ?? { key, count: 0, sum: 0 };
+    const value = group.sum === undefined ? undefined : fieldOf(doc, group.sum);
+    g.count++;
+    if (typeof value === 'number') g.sum += value;
+    out.set(id, g);
+  }
+  return [...out.values()];
 }
 
 function fieldOf(doc: Doc, path: string): unknown {

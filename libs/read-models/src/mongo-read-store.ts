@@ -8,7 +8,7 @@ import {
   type Document,
   type Filter,
 } from 'mongodb';
-import { toMongoFilter, toMongoSort } from './mongo-filter';
+import { fromMongoGroups, toMongoFilter, toMongoGroup, toMongoKeyset, toMongoSort } from './mongo-filter';
 import { connectMongo } from './mongo-connect';
 import {
   assertName,
@@ -101,7 +101,15 @@ export class MongoReadStore implements ReadStore {
   private async ensureIndexes(generation: number): Promise<void> {
     for (const [collection, { indexes }] of Object.entries(this.schema)) {
       const specs = indexes.map((fields) => ({ key: Object.fromEntries(fields.map((f) => [f, 1 as const])) }));
-      if (specs.length) await this.db.collection(collectionName(generation, collection)).createIndexes(specs);
+      const target = this.db.collection(collectionName(generation, collection));
+      if (specs.length) await target.createIndexes(specs);
+      // Indexes of the schema's naming (the server's default, `field_1_other_1`) that it no longer declares
+      // (an older list, a changed definition) are dropped; the collection may not exist yet (no index then).
+      const wanted = new Set(indexes.map((fields) => fields.map((f) => `${f}_1`).join('_')));
+      const existing = await target.indexes().catch(() => []);
+      for (const { name } of existing) {
+        if (name && name !== '_id_' && /^[a-zA-Z.]+_1(_[a-zA-Z.]+_1)*$/.test(name) && !wanted.has(name)) await target.dropIndex(name);
+      }
     }
   }
 
@@ -223,11 +231,20 @@ class MongoReadModels implements ReadModels {
   async find(collection: string, query: FindQuery = {}): Promise<Page> {
     const filter = toMongoFilter(query.filter);
     const coll = this.collection(collection);
-    let cursor = coll.find(filter, { projection: { _id: 0 } }).sort(toMongoSort(query.sort));
+    // With a keyset the page starts from the index entry after it (the list indexes hold the sort keys, then id).
+    const pageFilter = query.after ? { $and: [filter, toMongoKeyset(query.after, query.sort)] } : filter;
+    let cursor = coll.find(pageFilter, { projection: { _id: 0 } }).sort(toMongoSort(query.sort));
     if (query.skip) cursor = cursor.skip(query.skip);
     if (query.limit !== undefined) cursor = cursor.limit(query.limit);
-    const [items, total] = await Promise.all([cursor.toArray(), coll.countDocuments(filter)]);
-    return { items: items as unknown as Doc[], total };
+    const [items, total, groups] = await Promise.all([
+      // limit(0) is no limit to MongoDB: a query for totals only reads no document.
+      query.limit === 0 ? [] : cursor.toArray(),
+      coll.countDocuments(filter),
+      query.group ? coll.aggregate(toMongoGroup(filter, query.group)).toArray() : undefined,
+    ]);
+    const page: Page = { items: items as unknown as Doc[], total };
+    if (groups && query.group) page.groups = fromMongoGroups(groups, query.group);
+    return page;
   }
 
   private checkpoints() {

@@ -17,13 +17,57 @@ export interface FindQuery {
   filter?: Filter;
   /** Sort keys, ties broken by id. */
   sort?: ReadonlyArray<readonly [field: string, direction: 1 | -1]>;
+  /**
+   * Keyset paging: the values of the sort keys, then the id, of the last document already read (see
+   * `keysetOf`); the answer starts right after it in the sort order, so a deep page costs what the
+   * first does. `skip` still applies after it. No null among them (a document with a missing sort
+   * field has no keyset). `total` still counts every document matching the filter.
+   */
+  after?: readonly Scalar[];
   skip?: number;
   limit?: number;
+  /**
+   * Totals over every document matching the filter (as `total`): per value of the `by` fields, how many
+   * and the sum of the numeric field `sum` (0 without it; missing values count 0), in `Page.groups`.
+   * The store computes them (an aggregate over an index, not the documents read into the process).
+   */
+  group?: { by: readonly string[]; sum?: string };
 }
 
 export interface Page<T = Doc> {
   items: T[];
+  /** Every document matching the filter (neither `after`, `skip` nor `limit` change it). */
   total: number;
+  /** With `group`: one entry per distinct key (the `by` values, null where missing), in no particular order. */
+  groups?: Group[];
+}
+
+export interface Group {
+  key: Scalar[];
+  count: number;
+  sum: number;
+}
+
+/** The keyset of a document for a sort (the values `after` takes): its sort fields, then its id; undefined when one is missing. */
+export function keysetOf(doc: Doc, sort: FindQuery['sort'] = []): Scalar[] | undefined {
+  const values = [...sort.map(([field]) => fieldValue(doc, field)), doc.id];
+  return values.every((v) => v !== undefined && v !== null && ['string', 'number', 'boolean'].includes(typeof v))
+    ? (values as Scalar[])
+    : undefined;
+}
+
+/** A (dotted) field of a document. */
+export function fieldValue(doc: Doc, path: string): unknown {
+  return path.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), doc);
+}
+
+/** The `after` of a query checked against its sort: one scalar (not null) per sort key, then the id. */
+export function assertKeyset(after: readonly unknown[], sort: FindQuery['sort'] = []): Scalar[] {
+  if (after.length !== sort.length + 1) throw new Error(`after: ${sort.length + 1} values expected (the sort keys, then the id)`);
+  return after.map((v) => {
+    if (v === null) throw new Error('after: no null in a keyset');
+    return assertScalar(v);
+  });
 }
 
 export interface DocChange {

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import {
   assertField,
+  assertKeyset,
   assertName,
   assertScalar,
   Condition,
@@ -120,11 +121,25 @@ export class SqliteReadStore implements ReadStore {
     for (const [collection, { indexes }] of Object.entries(this.schema)) {
       const table = tableName(generation, collection);
       ddl.push(`CREATE TABLE IF NOT EXISTS ${table} (id TEXT PRIMARY KEY, doc TEXT NOT NULL)`);
-      indexes.forEach((fields, i) => {
-        ddl.push(`CREATE INDEX IF NOT EXISTS ${table}_i${i} ON ${table} (${fields.map(jsonPath).join(', ')})`);
-      });
+      const wanted = new Set<string>();
+      for (const fields of indexes) {
+        // Named after its fields: an index whose definition changed is a new index, the old one is dropped below.
+        const index = `${table}_x_${fields.map((f) => assertField(f).replace(/\./g, '_')).join('__')}`;
+        wanted.add(index);
+        ddl.push(`CREATE INDEX IF NOT EXISTS ${index} ON ${table} (${fields.map(jsonPath).join(', ')})`);
+      }
+      ddl.push(...this.staleIndexes(table, wanted).map((index) => `DROP INDEX IF EXISTS ${index}`));
     }
     this.db.exec(ddl.join(';\n'));
+  }
+
+  /** Indexes of a read model table that the schema no longer names (older names `_i0`…, changed definitions). */
+  private staleIndexes(table: string, wanted: ReadonlySet<string>): string[] {
+    return this.db
+      .prepare<[string], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL")
+      .all(table)
+      .map((i) => i.name)
+      .filter((name) => name.startsWith(`${table}_`) && !wanted.has(name));
   }
 
   async active(): Promise<ReadModels> {
@@ -281,32 +296,72 @@ class SqliteReadModels implements ReadModels {
   }
 
   async get(collection: string, id: string): Promise<Doc | undefined> {
-    const row = this.db.prepare<[string], { doc: string }>(`SELECT doc FROM ${this.table(collection)} WHERE id = ?`).get(id);
+    const row = queryCache(this.db)
+      .statement<{ doc: string }>(`SELECT doc FROM ${this.table(collection)} WHERE id = ?`)
+      .get(id);
     return row ? JSON.parse(row.doc) : undefined;
   }
 
+  /** One statement for all the ids (a JSON array of them, each looked up on the primary key). */
   async getMany(collection: string, ids: readonly string[]): Promise<Map<string, Doc>> {
     const out = new Map<string, Doc>();
-    const stmt = this.db.prepare<[string], { doc: string }>(`SELECT doc FROM ${this.table(collection)} WHERE id = ?`);
-    for (const id of new Set(ids)) {
-      const row = stmt.get(id);
-      if (row) out.set(id, JSON.parse(row.doc));
-    }
+    if (ids.length === 0) return out;
+    const rows = queryCache(this.db)
+      .statement<{ id: string; doc: string }>(`SELECT id, doc FROM ${this.table(collection)} WHERE id IN (SELECT value FROM json_each(?))`)
+      .all(JSON.stringify([...new Set(ids)]));
+    for (const row of rows) out.set(row.id, JSON.parse(row.doc));
     return out;
   }
 
+  /**
+   * The page walks an index in the sort order (the schema has one per list query: filter fields, sort
+   * fields, id), from the keyset `after` when given; `total` is a COUNT over the filter, answered from
+   * an index, and kept until the database changes (see QueryCache).
+   */
   async find(collection: string, query: FindQuery = {}): Promise<Page> {
     const table = this.table(collection);
+    const cache = queryCache(this.db);
     const params: Scalar[] = [];
-    const where = Object.entries(query.filter ?? {}).map(([field, condition]) => sqlCondition(field, condition, params));
-    const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const order = [...(query.sort ?? []).map(([f, d]) => `${jsonPath(f)} ${d === 1 ? 'ASC' : 'DESC'}`), 'id ASC'].join(', ');
-    const total = this.db.prepare<Scalar[], { n: number }>(`SELECT COUNT(*) AS n FROM ${table} ${whereSql}`).get(...params)!.n;
-    const limit = query.limit ?? -1;
-    const rows = this.db
-      .prepare<Scalar[], { doc: string }>(`SELECT doc FROM ${table} ${whereSql} ORDER BY ${order} LIMIT ? OFFSET ?`)
-      .all(...params, limit, query.skip ?? 0);
-    return { items: rows.map((r) => JSON.parse(r.doc)), total };
+    const filter = Object.entries(query.filter ?? {});
+    const where = filter.map(([field, condition]) => sqlCondition(field, condition, params));
+    const countSql = `SELECT COUNT(*) AS n FROM ${table}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`;
+    const sort = query.sort ?? [];
+    const keys = [...sort.map(([f, d]) => ({ expr: jsonPath(f), direction: d })), { expr: 'id', direction: 1 as const }];
+    let pageWhere = where;
+    let pageParams = params;
+    if (query.after) {
+      const after = assertKeyset(query.after, sort);
+      // The keyset bounds the first sort key on its side: the filter's bound on that side, when the keyset
+      // is past it, is implied and left out, so the index is entered at the keyset, not at the range's start.
+      const first = sort[0]?.[0] ?? 'id';
+      const direction = sort[0]?.[1] ?? 1;
+      pageParams = [];
+      pageWhere = filter.map(([field, condition]) =>
+        sqlCondition(field, field === first ? withoutImpliedBound(condition, after[0], direction) : condition, pageParams),
+      );
+      pageWhere.push(keysetCondition(keys, after, pageParams));
+    }
+    const order = keys.map((k) => `${k.expr} ${k.direction === 1 ? 'ASC' : 'DESC'}`).join(', ');
+    const rows = cache
+      .statement<{ doc: string }>(
+        `SELECT doc FROM ${table}${pageWhere.length ? ` WHERE ${pageWhere.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ? OFFSET ?`,
+      )
+      .all(...pageParams, query.limit ?? -1, query.skip ?? 0);
+    const total = cache.get(countSql, params, () => cache.statement<{ n: number }>(countSql).get(...params)!.n);
+    const items = rows.map((r) => JSON.parse(r.doc));
+    if (!query.group) return { items, total };
+    const by = query.group.by.map(jsonPath);
+    const sum = query.group.sum === undefined ? '0' : `COALESCE(SUM(${jsonPath(query.group.sum)}), 0)`;
+    const groupSql = `SELECT ${[...by.map((b, i) => `${b} AS k${i}`), 'COUNT(*) AS n', `${sum} AS s`].join(', ')} FROM ${table}${
+      where.length ? ` WHERE ${where.join(' AND ')}` : ''
+    }${by.length ? ` GROUP BY ${by.join(', ')}` : ''}`;
+    const groups = cache.get(groupSql, params, () =>
+      cache
+        .statement<Record<string, Scalar>>(groupSql)
+        .all(...params)
+        .map((row) => ({ key: by.map((_, i) => row[`k${i}`]), count: Number(row.n), sum: Number(row.s) })),
+    );
+    return { items, total, groups: structuredClone(groups) };
   }
 
   /** A write statement of this generation, prepared once. */
@@ -387,8 +442,104 @@ function tableName(generation: number, collection: string): string {
   return `rm_g${generation}_${assertName(collection)}`;
 }
 
+/** A field as SQL: the id column, or the field of the JSON document (as the expression indexes have it). */
 function jsonPath(field: string): string {
-  return `json_extract(doc, '$.${assertField(field)}')`;
+  return field === 'id' ? 'id' : `json_extract(doc, '$.${assertField(field)}')`;
+}
+
+/**
+ * A range condition on the first sort key without its bound on the keyset's side (ascending: gte/gt;
+ * descending: lte/lt) when the keyset's value already satisfies that bound (rows after the keyset
+ * satisfy it then too).
+ */
+function withoutImpliedBound(condition: Condition, first: Scalar, direction: 1 | -1): Condition {
+  if (condition === null || typeof condition !== 'object' || !isRange(condition) || first === null) return condition;
+  const same = (bound: Scalar | undefined) => bound !== undefined && bound !== null && typeof bound === typeof first;
+  const { gte, gt, lte, lt, ...rest } = condition;
+  if (direction === 1) {
+    if (same(gte) && first >= gte! && (gt === undefined || (same(gt) && first > gt!))) return { ...rest, lte, lt };
+    if (gte === undefined && same(gt) && first > gt!) return { ...rest, lte, lt };
+  } else {
+    if (same(lte) && first <= lte! && (lt === undefined || (same(lt) && first < lt!))) return { ...rest, gte, gt };
+    if (lte === undefined && same(lt) && first < lt!) return { ...rest, gte, gt };
+  }
+  return condition;
+}
+
+/**
+ * The rows after a keyset in the order of `keys` (the sort keys, then id): a row value comparison when
+ * every key ascends, else the expanded form; both with a bound on the first key, where the index range
+ * starts (then only the rows sharing the keyset's first key are stepped over).
+ */
+function keysetCondition(keys: ReadonlyArray<{ expr: string; direction: 1 | -1 }>, after: readonly Scalar[], params: Scalar[]): string {
+  const values = after.map(toSql);
+  if (keys.every((k) => k.direction === 1)) {
+    params.push(values[0], ...values);
+    // SQLite starts an index range on expressions from the first key's bound, not from the row value.
+    return `${keys[0].expr} >= ? AND (${keys.map((k) => k.expr).join(', ')}) > (${keys.map(() => '?').join(', ')})`;
+  }
+  const alternatives = keys.map((key, i) => {
+    const equal = keys.slice(0, i).map((k, j) => {
+      params.push(values[j]);
+      return `${k.expr} = ?`;
+    });
+    params.push(values[i]);
+    return `(${[...equal, `${key.expr} ${key.direction === 1 ? '>' : '<'} ?`].join(' AND ')})`;
+  });
+  params.push(values[0]);
+  return `(${alternatives.join(' OR ')}) AND ${keys[0].expr} ${keys[0].direction === 1 ? '>=' : '<='} ?`;
+}
+
+/**
+ * Per connection: prepared statements of the queries, and the counts and totals they answered, kept while the
+ * database holds the same data: `total_changes()` (rows this connection wrote) and `PRAGMA data_version`
+ * (commits of any other connection, another process's included) are both unchanged. A list query asks
+ * these two numbers instead of counting a region again; a write anywhere forgets every count.
+ */
+class QueryCache {
+  private static readonly MAX = 500;
+  private readonly statements = new Map<string, Database.Statement>();
+  private readonly answers = new Map<string, unknown>();
+  private stamp = '';
+  private readonly stampOf: Database.Statement<[], { changes: number; version: number }>;
+
+  constructor(private readonly db: Database.Database) {
+    this.stampOf = db.prepare('SELECT total_changes() AS changes, data_version AS version FROM pragma_data_version');
+  }
+
+  statement<R>(sql: string): Database.Statement<Scalar[], R> {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      if (this.statements.size >= QueryCache.MAX) this.statements.clear();
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement as Database.Statement<Scalar[], R>;
+  }
+
+  /** The answer of a read-only query, computed again once anything was written since it was kept. */
+  get<T>(sql: string, params: readonly Scalar[], compute: () => T): T {
+    const { changes, version } = this.stampOf.get()!;
+    const stamp = `${changes}:${version}`;
+    if (stamp !== this.stamp) {
+      this.answers.clear();
+      this.stamp = stamp;
+    }
+    const key = `${sql}\u0000${JSON.stringify(params)}`;
+    if (this.answers.has(key)) return this.answers.get(key) as T;
+    const answer = compute();
+    if (this.answers.size >= QueryCache.MAX) this.answers.clear();
+    this.answers.set(key, answer);
+    return answer;
+  }
+}
+
+const queryCaches = new WeakMap<Database.Database, QueryCache>();
+
+function queryCache(db: Database.Database): QueryCache {
+  let cache = queryCaches.get(db);
+  if (!cache) queryCaches.set(db, (cache = new QueryCache(db)));
+  return cache;
 }
 
 function sqlCondition(field: string, condition: Condition, params: Scalar[]): string {

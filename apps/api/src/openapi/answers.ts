@@ -515,6 +515,13 @@ export class WorkersPageDto {
 
   @ApiProperty(int(14_880))
   total!: number;
+
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    description: 'The next page by keyset: pass it as `cursor=` (same filters) for page + 1; null on the last page',
+  })
+  nextCursor?: string | null;
 }
 
 // ---------------------------------------------------------------- jobs

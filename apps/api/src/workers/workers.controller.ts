@@ -113,7 +113,13 @@ export class WorkersController {
       return this.queries.execute(new FindWorkerByNikQuery(query.nik, readerOf(user), page, pageSize));
     }
     return this.queries.execute(
-      new ListWorkersQuery(scopeOfList(user, query.regionCode), { status: query.status, allocationId: query.allocationId }, page, pageSize),
+      new ListWorkersQuery(
+        scopeOfList(user, query.regionCode),
+        { status: query.status, allocationId: query.allocationId },
+        page,
+        pageSize,
+        query.cursor,
+      ),
     );
   }
 }

@@ -103,4 +103,14 @@ export class WorkersQueryDto extends PageQuery {
   @IsOptional()
   @IsUUID()
   allocationId?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'Keyset paging: the `nextCursor` of the previous answer, with the same filters; answers the next page (its `page` is that number, `page=` is then ignored) without walking the pages before it',
+    example: 'eyJwIjoyLCJrIjpbIjUzLjAzIiwiMjAyNS0wNy0wNyIsInctMSJdfQ',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9_-]{1,400}$/, { message: 'cursor must be a nextCursor of an earlier answer' })
+  cursor?: string;
 }

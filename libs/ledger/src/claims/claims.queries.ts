@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
-import { ClaimView, Filter, READ_STORE, ReadModels, ReadStore } from '@app/read-models';
+import { ClaimView, Filter, Group, READ_STORE, ReadModels, ReadStore } from '@app/read-models';
 import { subtreeFilter } from '../access/region-scope';
 
 export interface ClaimsAnswer {
@@ -29,17 +29,20 @@ export class ListClaimsHandler implements IQueryHandler<ListClaimsQuery> {
   async execute({ regionCode, filter, page, pageSize }: ListClaimsQuery): Promise<ClaimsAnswer> {
     const models = await this.reads.active();
     const where = claimsFilter(regionCode, filter);
-    const [pageResult, totals] = await Promise.all([
-      models.find('claims', { filter: where, sort: [['incidentDate', -1]], skip: (page - 1) * pageSize, limit: pageSize }),
-      // Totals over every matching claim, not just this page.
-      claimTotalsOf(models, regionCode, filter),
-    ]);
+    // Totals over every matching claim, not just this page: the store's aggregate over the same filter.
+    const pageResult = await models.find('claims', {
+      filter: where,
+      sort: [['incidentDate', -1]],
+      skip: (page - 1) * pageSize,
+      limit: pageSize,
+      group: CLAIM_GROUPS,
+    });
     return {
       items: pageResult.items.map(({ id: _id, ...c }) => c as Omit<ClaimView, 'id'>),
       page,
       pageSize,
       total: pageResult.total,
-      totals,
+      totals: claimTotalsFrom(pageResult.groups ?? []),
     };
   }
 }
@@ -62,14 +65,22 @@ function claimsFilter(regionCode: string, filter: ClaimsFilter): Filter {
  * the in-memory state of a point-in-time report. One code path for both.
  */
 export async function claimTotalsOf(models: ReadModels, regionCode: string, filter: ClaimsFilter): Promise<ClaimTotals> {
-  const all = await models.find('claims', { filter: claimsFilter(regionCode, filter) });
+  const { groups } = await models.find('claims', { filter: claimsFilter(regionCode, filter), limit: 0, group: CLAIM_GROUPS });
+  return claimTotalsFrom(groups ?? []);
+}
+
+/** Claims counted and their amounts summed per type and status: a claim's amount counts as settled when SETTLED. */
+const CLAIM_GROUPS = { by: ['type', 'status'], sum: 'amount' } as const;
+
+function claimTotalsFrom(groups: readonly Group[]): ClaimTotals {
   const totals: ClaimTotals = { count: 0, settledAmount: 0, byType: {} };
-  for (const c of all.items as ClaimView[]) {
-    const t = (totals.byType[c.type] ??= { count: 0, settledAmount: 0 });
-    const settled = c.status === 'SETTLED' ? c.amount : 0;
-    totals.count++;
+  for (const { key, count, sum } of groups) {
+    const [type, status] = key as [string, string];
+    const t = (totals.byType[type] ??= { count: 0, settledAmount: 0 });
+    const settled = status === 'SETTLED' ? sum : 0;
+    totals.count += count;
     totals.settledAmount += settled;
-    t.count++;
+    t.count += count;
     t.settledAmount += settled;
   }
   return totals;

@@ -63,16 +63,20 @@ export class ListFindingsHandler implements IQueryHandler<ListFindingsQuery> {
     if (filter.fiscalYear !== undefined) where.fiscalYear = filter.fiscalYear;
     if (filter.kind !== undefined) where.kind = filter.kind;
     const models = await this.reads.active();
-    const [pageResult, all] = await Promise.all([
-      models.find('findings', { filter: where, sort: [['position', 1]], skip: (page - 1) * pageSize, limit: pageSize }),
-      models.find('findings', { filter: where }),
-    ]);
+    // The totals per kind are the store's aggregate over the same filter, not every finding read here.
+    const pageResult = await models.find('findings', {
+      filter: where,
+      sort: [['position', 1]],
+      skip: (page - 1) * pageSize,
+      limit: pageSize,
+      group: { by: ['kind'], sum: 'amount' },
+    });
     const totals = Object.fromEntries(FINDING_KINDS.map((k) => [k, { count: 0, amount: 0 }])) as FindingTotals;
-    for (const f of all.items as FindingView[]) {
-      const t = totals[f.kind];
+    for (const g of pageResult.groups ?? []) {
+      const t = totals[g.key[0] as FindingKind];
       if (!t) continue;
-      t.count++;
-      t.amount += f.amount ?? 0;
+      t.count += g.count;
+      t.amount += g.sum;
     }
     return {
       regionCode,

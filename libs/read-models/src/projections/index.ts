@@ -57,8 +57,14 @@ export const READ_MODEL_SCHEMA: ReadModelSchema = {
   fundingTotals: { indexes: [] },
   workers: {
     indexes: [
-      ['regionCode', 'status'],
-      ['allocationId', 'status'],
+      // GET /workers walks a region's range in the list's order (regionCode, enrolledOn, id) on one of these
+      // (after the status, or the allocation, when filtered by it); the rest of the filter (status,
+      // lapsesFrom) is in the index too, so the page's filter and the count are answered from the index.
+      ['regionCode', 'enrolledOn', 'id', 'status', 'lapsesFrom'],
+      ['status', 'regionCode', 'enrolledOn', 'id', 'lapsesFrom'],
+      // Also the batches' lookup (an allocation's active workers).
+      ['allocationId', 'regionCode', 'enrolledOn', 'id', 'status', 'lapsesFrom'],
+      // The lapsing worklist (ACTIVE, lapsing in a given month).
       ['status', 'lapsesFrom'],
     ],
   },
