@@ -164,9 +164,12 @@ export class ProjectionBatch implements DocReader {
  * changed cannot be used unnoticed).
  */
 export class UnitOfWork implements DocReader {
-  /** Documents by key (null: known not to exist), in the order they were first read or written. */
-  private readonly docs = new Map<string, Doc | null>();
-  private readonly dirty = new Map<string, DocChange>();
+  /** Documents by collection and id (null: known not to exist), in the order they were first read or written. */
+  private readonly docs = new Map<string, Map<string, Doc | null>>();
+  /** The batch's changes by collection and id. */
+  private readonly dirty = new Map<string, Map<string, DocChange>>();
+  private size = 0;
+  private dirtySize = 0;
   /** A batch of the runner is using it (a second batch running at the same time gets its own). */
   busy = false;
 
@@ -178,25 +181,29 @@ export class UnitOfWork implements DocReader {
     public complete: boolean,
   ) {}
 
-  static key(k: DocKey): string {
-    return keyOf(k);
-  }
-
   get dirtyCount(): number {
-    return this.dirty.size;
+    return this.dirtySize;
   }
 
-  has(key: string): boolean {
-    return this.docs.has(key);
+  private collection<V>(maps: Map<string, Map<string, V>>, collection: string): Map<string, V> {
+    let map = maps.get(collection);
+    if (!map) maps.set(collection, (map = new Map()));
+    return map;
+  }
+
+  has(k: DocKey): boolean {
+    return this.docs.get(k.collection)?.has(k.id) ?? false;
   }
 
   get(collection: string, id: string): Doc | undefined {
-    return this.docs.get(keyOf({ collection, id })) ?? undefined;
+    return this.docs.get(collection)?.get(id) ?? undefined;
   }
 
   /** A document read from the store (undefined: there is none). */
   loaded(k: DocKey, doc: Doc | undefined): void {
-    this.docs.set(keyOf(k), doc ?? null);
+    const docs = this.collection(this.docs, k.collection);
+    if (!docs.has(k.id)) this.size++;
+    docs.set(k.id, doc ?? null);
   }
 
   /** Applies the event, if the projection handles it; its changes replace the documents in memory. */
@@ -204,29 +211,37 @@ export class UnitOfWork implements DocReader {
     if (!handles(projection, event)) return;
     for (const change of projection.apply(event, this)) {
       assertOwned(projection, change.collection);
-      const k = keyOf(change);
       // As the store keeps it: with its id.
       const doc = change.doc && change.doc.id !== change.id ? { ...change.doc, id: change.id } : change.doc;
-      this.docs.set(k, doc);
-      this.dirty.set(k, doc === change.doc ? change : { collection: change.collection, id: change.id, doc });
+      const docs = this.collection(this.docs, change.collection);
+      if (!docs.has(change.id)) this.size++;
+      docs.set(change.id, doc);
+      const dirty = this.collection(this.dirty, change.collection);
+      if (!dirty.has(change.id)) this.dirtySize++;
+      dirty.set(change.id, doc === change.doc ? change : { collection: change.collection, id: change.id, doc });
     }
   }
 
   /** The net changes of the batch in flight. */
   changes(): DocChange[] {
-    return [...this.dirty.values()];
+    const out: DocChange[] = [];
+    for (const changes of this.dirty.values()) for (const change of changes.values()) out.push(change);
+    return out;
   }
 
   /** The batch was committed: its documents are what the store holds at `state`. Beyond `maxDocs`, those held longest go. */
   committed(state: ProjectionState, maxDocs: number): void {
     this.state = state;
     this.dirty.clear();
-    if (this.docs.size <= maxDocs) return;
-    let drop = this.docs.size - Math.floor(maxDocs * 0.8);
-    for (const key of this.docs.keys()) {
-      if (drop-- <= 0) break;
-      this.docs.delete(key);
-    }
+    this.dirtySize = 0;
+    if (this.size <= maxDocs) return;
+    let drop = this.size - Math.floor(maxDocs * 0.8);
+    for (const docs of this.docs.values())
+      for (const id of docs.keys()) {
+        if (drop-- <= 0) break;
+        docs.delete(id);
+        this.size--;
+      }
     this.complete = false;
   }
 }

@@ -12,7 +12,7 @@ export interface RebuildProgress {
 
 export interface RebuildOptions {
   /**
-   * Events per commit of each projection into the fresh generation (default 250,000): a projection
+   * Events per commit of each projection into the fresh generation (default 1,000,000): a projection
    * commits earlier once it has changed `maxDocs` documents. Large batches write each document once
    * however many events change it; nobody reads the fresh generation before the swap.
    */
@@ -57,7 +57,7 @@ export async function rebuildReadModels(
   const progress: RebuildProgress = { generation: fresh.generation, eventsProjected: 0 };
   const runner = new ProjectionRunner(events, async () => fresh, projections, {
     name: 'rebuild',
-    batchSize: options.batchSize ?? 250_000,
+    batchSize: options.batchSize ?? 1_000_000,
     readSize: options.readSize,
     // A MongoDB commit is one transaction: smaller ones (its limits on a transaction's size and time).
     maxDocs: options.maxDocs ?? (readStore.kind === 'mongodb' ? 10_000 : 50_000),

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { EventStore, RecordedEvent } from '@app/event-store';
-import { assertIndependent, DocKey, handles, keysFor, Projection, UnitOfWork } from './projection';
+import { assertIndependent, DocKey, handles, keyOf, keysFor, Projection, UnitOfWork } from './projection';
 import {
   isExpectedState,
   ProjectionConflictError,
@@ -266,8 +266,8 @@ export class ProjectionRunner {
       const seen = new Set<string>();
       for (const event of mine)
         for (const k of keysFor(projection, event)) {
-          const key = UnitOfWork.key(k);
-          if (unit.has(key) || seen.has(key)) continue;
+          const key = keyOf(k);
+          if (unit.has(k) || seen.has(key)) continue;
           seen.add(key);
           const ids = missing.get(k.collection);
           if (ids) ids.push(k.id);
