@@ -91,7 +91,13 @@ export class MongoReadStore implements ReadStore {
   private async init(): Promise<void> {
     await this.meta().updateOne({ _id: 'activeGeneration' }, { $setOnInsert: { value: 1 } }, { upsert: true });
     await this.meta().updateOne({ _id: 'lastGeneration' }, { $setOnInsert: { value: 1 } }, { upsert: true });
-    await this.ensureIndexes(await this.activeGeneration());
+    const active = await this.activeGeneration();
+    await this.ensureIndexes(active);
+    // Generations an older version of this code kept after a swap are retired now; retired ones past their time are dropped.
+    const now = Date.now();
+    for (const g of await this.storedGenerations())
+      if (g < active) await this.meta().updateOne({ _id: `retired:${g}` }, { $setOnInsert: { value: now } }, { upsert: true });
+    await this.sweep().catch(() => this.sweepLater(this.retireAfterMs || 1000));
   }
 
   private async activeGeneration(): Promise<number> {
@@ -142,7 +148,13 @@ export class MongoReadStore implements ReadStore {
     for (const g of await this.storedGenerations())
       if (g !== generation) await this.meta().updateOne({ _id: `retired:${g}` }, { $setOnInsert: { value: now } }, { upsert: true });
     await this.meta().deleteOne({ _id: `retired:${generation}` });
-    await this.sweep();
+    // The swap is done; a drop that fails is tried again later.
+    await this.sweep().catch(() => this.sweepLater(this.retireAfterMs || 1000));
+  }
+
+  private sweepLater(ms: number): void {
+    clearTimeout(this.sweepTimer);
+    (this.sweepTimer = setTimeout(() => void this.sweep().catch(() => this.sweepLater(ms)), ms)).unref();
   }
 
   /** Generations that have collections in the database. */
@@ -177,7 +189,7 @@ export class MongoReadStore implements ReadStore {
       await this.meta().deleteOne({ _id: `retired:${generation}` });
       this.generations.delete(generation);
     }
-    if (wait !== Infinity) (this.sweepTimer = setTimeout(() => void this.sweep().catch(() => undefined), wait + 5)).unref();
+    if (wait !== Infinity) this.sweepLater(wait + 5);
   }
 
   async getRecord(namespace: string, id: string): Promise<Record<string, unknown> | undefined> {

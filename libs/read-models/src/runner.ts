@@ -9,6 +9,9 @@ import {
   type ReadModels,
 } from './read-store.port';
 
+/** Documents a projection of a live runner keeps in memory by default (the hot ones: totals, coverage, enrolment). */
+const DEFAULT_MAX_DOCS = 10_000;
+
 /** A runner that lost a race waits this long before reading the state again (the winner moves on meanwhile). */
 const CONFLICT_PAUSE_MS = 5;
 
@@ -24,7 +27,7 @@ export interface RunnerOptions {
   /** Events per read of the ledger (default: the batch size, at most 5,000). */
   readSize?: number;
   /**
-   * Documents each projection keeps in memory (default 50,000): those it changed in the batch in flight,
+   * Documents each projection keeps in memory (default 10,000; a rebuild keeps more): those it changed in the batch in flight,
    * and those it read or wrote before, kept across batches while its checkpoint is the one it committed
    * (no other writer moved it), so they are neither read nor parsed again. A batch whose changed
    * documents reach this number commits early; beyond it, those held longest are let go.
@@ -153,7 +156,7 @@ export class ProjectionRunner {
   ): Promise<{ events: number; last?: string }> {
     const batchSize = this.options.batchSize ?? 500;
     const readSize = Math.max(1, Math.min(this.options.readSize ?? Math.min(batchSize, 5000), batchSize));
-    const maxDocs = this.options.maxDocs ?? 50_000;
+    const maxDocs = this.options.maxDocs ?? DEFAULT_MAX_DOCS;
     let events = 0;
     let last = after;
     for (;;) {
@@ -297,7 +300,7 @@ export class ProjectionRunner {
       if (this.lostRace(error)) return;
       throw error;
     }
-    unit.committed({ checkpoint, version: projection.version }, this.options.maxDocs ?? 50_000);
+    unit.committed({ checkpoint, version: projection.version }, this.options.maxDocs ?? DEFAULT_MAX_DOCS);
     unit.busy = false;
     this.units.set(projection, unit);
     this.cleared.delete(`${target.generation}/${projection.name}`);

@@ -225,8 +225,13 @@ export class SqliteReadStore implements ReadStore {
         wait = Math.min(wait, idle);
         continue;
       }
-      this.drop(generation);
-      dropped = true;
+      try {
+        this.drop(generation);
+        dropped = true;
+      } catch {
+        // Busy (another process writing): tried again later.
+        wait = Math.min(wait, this.retireAfterMs || 1000);
+      }
     }
     if (wait !== Infinity) (this.sweepTimer = setTimeout(() => this.sweep(), wait + 5)).unref();
     if (dropped) void this.vacuum();
