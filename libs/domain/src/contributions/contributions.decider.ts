@@ -29,6 +29,19 @@ export interface BatchState {
   workers: Map<string, WorkerState>;
   /** Workers condensed: what the batch needs of them, their states dropped. */
   assessed: Map<string, WorkerAssessment>;
+  /** The decision so far, kept as parts are condensed in the command's order (so deciding is no second pass). */
+  tally?: BatchTally;
+}
+
+interface BatchTally {
+  /** How many of the command's workers were condensed, in its order; -1 once a part came in another order. */
+  next: number;
+  unknown: string[];
+  outside: string[];
+  duplicate: boolean;
+  contributions: ContributionPaid[];
+  skipped: BatchDecision['skipped'];
+  doubleFunded: DoubleFundingRefused['data']['workers'];
 }
 
 /** One worker, decided on its own: what the whole-batch rules read, and whether it is paid or skipped. */
@@ -125,15 +138,35 @@ export function condenseBatch(command: PayContributions, state: BatchState, work
   } catch {
     terms = undefined; // the whole batch is refused: decide says why
   }
+  const tally = (state.tally ??= { next: 0, unknown: [], outside: [], duplicate: false, contributions: [], skipped: [], doubleFunded: [] });
   for (const workerId of workerIds) {
+    tally.next = tally.next >= 0 && command.workerIds[tally.next] === workerId ? tally.next + 1 : -1;
+    if (state.assessed.has(workerId)) {
+      tally.duplicate = true;
+      continue;
+    }
     const worker = state.workers.get(workerId);
+    if (!worker || worker.status === 'NEW') tally.unknown.push(workerId);
     if (!worker) continue;
+    if (allocation.exists && worker.status !== 'NEW' && !contains(allocation.regionCode, worker.regionCode)) tally.outside.push(workerId);
     const outcome =
       terms && allocation.exists && worker.status !== 'NEW' ? assessWorker(command, allocation, terms, workerId, worker) : undefined;
+    if (outcome) tallyOutcome(tally, workerId, outcome);
     state.assessed.set(workerId, { status: worker.status, regionCode: worker.regionCode, ...(outcome && { outcome }) });
     state.workers.delete(workerId);
   }
   return state;
+}
+
+function tallyOutcome(tally: Pick<BatchTally, 'contributions' | 'skipped' | 'doubleFunded'>, workerId: string, outcome: WorkerOutcome) {
+  if ('pay' in outcome) {
+    tally.contributions.push(outcome.pay);
+    return;
+  }
+  tally.skipped.push(
+    outcome.detail === undefined ? { workerId, reason: outcome.skip } : { workerId, reason: outcome.skip, detail: outcome.detail },
+  );
+  if (outcome.refuse) tally.doubleFunded.push(outcome.refuse);
 }
 
 /** A named worker's status and region as the batch knows it (folded or condensed); undefined when its stream is empty. */
@@ -158,37 +191,36 @@ export function decideContributionBatch(
 }
 
 function decideBatch(command: PayContributions, state: BatchState): BatchDecision {
-  const { allocation } = state;
+  const { allocation, tally } = state;
   if (!allocation.exists) throw new NotFound(`allocation ${command.allocationId} does not exist`);
-  const unknown = command.workerIds.filter((id) => (batchWorkerOf(state, id)?.status ?? 'NEW') === 'NEW');
+  // Every worker condensed, in the command's order: the tally is the decision; else decide in one pass.
+  const tallied = tally && tally.next === command.workerIds.length && state.workers.size === 0;
+  const unknown = tallied ? tally.unknown : command.workerIds.filter((id) => (batchWorkerOf(state, id)?.status ?? 'NEW') === 'NEW');
   if (unknown.length)
     throw new NotFound(
       `unknown workers: ${unknown.slice(0, 20).join(', ')}${unknown.length > 20 ? ` and ${unknown.length - 20} more` : ''}`,
     );
-  const outside = command.workerIds.filter((id) => !contains(allocation.regionCode, batchWorkerOf(state, id)!.regionCode));
+  const outside = tallied
+    ? tally.outside
+    : command.workerIds.filter((id) => !contains(allocation.regionCode, batchWorkerOf(state, id)!.regionCode));
   if (outside.length) {
     throw new RuleViolation(
       `allocation ${command.allocationId} of region ${allocation.regionCode} cannot fund workers outside it: ${outside.slice(0, 20).join(', ')}`,
     );
   }
-  if (new Set(command.workerIds).size !== command.workerIds.length) throw new Conflict('a worker is named twice in the batch');
+  if (tallied ? tally.duplicate : new Set(command.workerIds).size !== command.workerIds.length)
+    throw new Conflict('a worker is named twice in the batch');
   const terms = termsOf(command, allocation);
 
-  const skipped: BatchDecision['skipped'] = [];
-  const contributions: ContributionPaid[] = [];
-  const doubleFunded: DoubleFundingRefused['data']['workers'] = [];
-  for (const workerId of command.workerIds) {
-    const outcome =
-      state.assessed.get(workerId)?.outcome ?? assessWorker(command, allocation, terms, workerId, state.workers.get(workerId)!);
-    if ('pay' in outcome) {
-      contributions.push(outcome.pay);
-      continue;
+  const { skipped, contributions, doubleFunded } = tallied
+    ? tally
+    : { skipped: [] as BatchDecision['skipped'], contributions: [] as ContributionPaid[], doubleFunded: [] as BatchTally['doubleFunded'] };
+  if (!tallied)
+    for (const workerId of command.workerIds) {
+      const outcome =
+        state.assessed.get(workerId)?.outcome ?? assessWorker(command, allocation, terms, workerId, state.workers.get(workerId)!);
+      tallyOutcome({ skipped, contributions, doubleFunded }, workerId, outcome);
     }
-    skipped.push(
-      outcome.detail === undefined ? { workerId, reason: outcome.skip } : { workerId, reason: outcome.skip, detail: outcome.detail },
-    );
-    if (outcome.refuse) doubleFunded.push(outcome.refuse);
-  }
   let amount = 0;
   for (const c of contributions) amount += c.data.amount;
   const disbursed =

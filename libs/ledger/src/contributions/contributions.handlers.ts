@@ -4,6 +4,7 @@ import {
   allocationStream,
   contributionsDecider,
   batchDecisionOf,
+  BatchState,
   batchWorkerOf,
   condenseBatch,
   decodeWorker,
@@ -55,6 +56,12 @@ export class PayContributionsHandler implements ICommandHandler<PayContributions
       today: todayIn(allocation.regionCode),
       workerIds: input.workerIds ?? (await this.sponsoredWorkers(input.allocationId)),
     };
+    const visible = (state: BatchState, id: string) => {
+      const worker = batchWorkerOf(state, id);
+      return !!worker && worker.status !== 'NEW' && canAccessRegion(context.caller, worker.regionCode);
+    };
+    // Who the caller may not see, noted as each part is condensed (one fold's own list: keyed by its state).
+    const unseenIn = new WeakMap<BatchState['assessed'], { count: number; ids: string[] }>();
     const outcome = await this.seam.execute(
       {
         decider: contributionsDecider,
@@ -64,14 +71,20 @@ export class PayContributionsHandler implements ICommandHandler<PayContributions
           if (!state.allocation.exists) return;
           assertVisible(context.caller, state.allocation.regionCode, unknownAllocation(input.allocationId));
           // Named workers outside the caller's regions answer as unknown ones, in the decider's words.
-          const unseen = command.workerIds.filter((id) => {
-            const worker = batchWorkerOf(state, id);
-            return !worker || worker.status === 'NEW' || !canAccessRegion(context.caller, worker.regionCode);
-          });
+          const seen = unseenIn.get(state.assessed);
+          const unseen = seen && seen.count === command.workerIds.length ? seen.ids : command.workerIds.filter((id) => !visible(state, id));
           if (unseen.some((id) => (batchWorkerOf(state, id)?.status ?? 'NEW') !== 'NEW')) throw new NotFound(unknownWorkers(unseen));
         },
         // 100,000 workers: folded a part at a time, each worker decided on its own and its state dropped.
-        condense: (state, streams) => condenseBatch(command, state, streams.map(workerIdOf)),
+        condense: (state, streams) => {
+          const seen = unseenIn.get(state.assessed) ?? { count: 0, ids: [] };
+          unseenIn.set(state.assessed, seen);
+          for (const name of streams) {
+            seen.count++;
+            if (!visible(state, workerIdOf(name))) seen.ids.push(workerIdOf(name));
+          }
+          return condenseBatch(command, state, streams.map(workerIdOf));
+        },
         // Each worker as a snapshot and the events after it: the twelfth month reads what the first did.
         snapshots: {
           schema: WORKER_SNAPSHOT_SCHEMA,
