@@ -338,32 +338,41 @@ export class SqliteEventStore implements EventStore {
   /**
    * The stored events for verification, page by page (one `.all()` of raw rows per page, so the
    * connection is free between pages): `data` is parsed (its canonical JSON is hashed); of the metadata
-   * only hash, prevHash, userId and role are kept.
+   * only hash, prevHash, userId and role are kept. `onSqliteFile` is told, at once, the file the rows
+   * are read from: a verifier may read ranges of it with read-only connections of its own, in worker
+   * threads (libs/ledger/src/audit/verification.ts reads the same columns).
    */
-  *iterateStored(options: { after?: string; pageSize?: number } = {}): Iterable<StoredEventForVerification[]> {
+  iterateStored(
+    options: { after?: string; pageSize?: number; onSqliteFile?: (file: string) => void } = {},
+  ): Iterable<StoredEventForVerification[]> {
+    options.onSqliteFile?.(this.reader.name);
+    const stored = this.stmts.stored;
+    const pageSize = options.pageSize ?? 1000;
     let after = options.after === undefined ? 0 : Number(options.after);
-    const pageSize = options.pageSize ?? 10_000;
-    for (;;) {
-      const rows = this.stmts.stored.all(after, pageSize) as unknown as StoredRow[];
-      if (rows.length === 0) return;
-      const page: StoredEventForVerification[] = new Array(rows.length);
-      for (let i = 0; i < rows.length; i++) {
-        const r = rows[i];
-        page[i] = {
-          position: sqlitePosition(r[0]),
-          streamName: r[1],
-          revision: r[2],
-          type: r[3],
-          data: JSON.parse(r[4]),
-          effectiveDate: r[6],
-          recordedAt: r[7],
-          metadata: chainMetadata(r[5]),
-        };
+    function* pages(): Generator<StoredEventForVerification[]> {
+      for (;;) {
+        const rows = stored.all(after, pageSize) as unknown as StoredRow[];
+        if (rows.length === 0) return;
+        const page: StoredEventForVerification[] = new Array(rows.length);
+        for (let i = 0; i < rows.length; i++) {
+          const r = rows[i];
+          page[i] = {
+            position: sqlitePosition(r[0]),
+            streamName: r[1],
+            revision: r[2],
+            type: r[3],
+            data: JSON.parse(r[4]),
+            effectiveDate: r[6],
+            recordedAt: r[7],
+            metadata: chainMetadata(r[5]),
+          };
+        }
+        after = rows[rows.length - 1][0];
+        yield page;
+        if (rows.length < pageSize) return;
       }
-      after = rows[rows.length - 1][0];
-      yield page;
-      if (rows.length < pageSize) return;
     }
+    return pages();
   }
 
   subscribe(options: SubscribeOptions, handler: (event: RecordedEvent) => Promise<void> | void): Subscription {

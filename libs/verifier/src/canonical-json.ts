@@ -37,8 +37,12 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 
 /** The canonical JSON text of `value`. Throws CanonicalJsonError on values outside the rules above. */
 export function canonicalJson(value: unknown, options: CanonicalJsonOptions = {}): string {
+  const fractions = options.allowFractions === true;
+  const surrogates = options.allowLoneSurrogates === true;
+  const sorted = value === undefined ? UNUSUAL : sortedForStringify(value, fractions, surrogates);
+  if (sorted !== UNUSUAL) return JSON.stringify(sorted);
   try {
-    return writeFast(value, options.allowFractions === true, options.allowLoneSurrogates === true);
+    return writeFast(value, fractions, surrogates);
   } catch (e) {
     if (!(e instanceof CanonicalJsonError)) throw e;
     // Write again, slowly, keeping track of where we are, for a message that says where.
@@ -47,6 +51,72 @@ export function canonicalJson(value: unknown, options: CanonicalJsonOptions = {}
 }
 
 const REFUSED = new CanonicalJsonError('canonical JSON: value refused');
+const UNUSUAL: unique symbol = Symbol('unusual');
+
+/**
+ * The quickest way (the hot path of verification): the value with every object's members put in
+ * sorted order, for JSON.stringify to write. JSON.stringify writes strings, numbers, true, false and
+ * null as the rules above say, and members in the order Object.keys gives them, which for a new
+ * object is the order they were added in, EXCEPT for keys that are array indices ("0", "12"): those
+ * always come first in numeric order. So any key that starts with a digit, and "__proto__" (which
+ * an assignment would not add as a member), sends the value to `writeFast` instead, as does
+ * anything the rules refuse or that JSON.stringify would write differently (undefined at the top,
+ * functions, symbols, bigints, non-plain objects, non-finite numbers): UNUSUAL.
+ */
+function sortedForStringify(value: unknown, fractions: boolean, surrogates: boolean): unknown {
+  switch (typeof value) {
+    case 'string':
+      return !surrogates && LONE_SURROGATE.test(value) ? UNUSUAL : value;
+    case 'boolean':
+      return value;
+    case 'number':
+      return Number.isSafeInteger(value) || (fractions && Number.isFinite(value)) ? value : UNUSUAL;
+    case 'undefined':
+      return value; // in an array: null in both; an object member: left out by both
+    case 'object': {
+      if (value === null) return null;
+      if (Array.isArray(value)) {
+        let out: unknown[] = value;
+        for (let i = 0; i < value.length; i++) {
+          const v = sortedForStringify(value[i], fractions, surrogates);
+          if (v === UNUSUAL) return UNUSUAL;
+          if (v !== value[i]) {
+            if (out === value) out = value.slice();
+            out[i] = v;
+          }
+        }
+        return out;
+      }
+      const proto = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) return UNUSUAL;
+      const obj = value as Record<string, unknown>;
+      const keys = Object.keys(obj);
+      let copy = false;
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i];
+        const c = key.charCodeAt(0);
+        if ((c >= 0x30 && c <= 0x39) || key === '__proto__') return UNUSUAL;
+        if (!surrogates && LONE_SURROGATE.test(key)) return UNUSUAL;
+        if (i > 0 && !(keys[i - 1] < key)) copy = true;
+      }
+      if (copy) keys.sort(); // default sort: UTF-16 code units
+      const values = new Array<unknown>(keys.length);
+      for (let i = 0; i < keys.length; i++) {
+        const v = obj[keys[i]];
+        const w = sortedForStringify(v, fractions, surrogates);
+        if (w === UNUSUAL) return UNUSUAL;
+        if (w !== v) copy = true;
+        values[i] = w;
+      }
+      if (!copy) return value;
+      const out: Record<string, unknown> = {};
+      for (let i = 0; i < keys.length; i++) out[keys[i]] = values[i];
+      return out;
+    }
+    default:
+      return UNUSUAL;
+  }
+}
 
 /**
  * The same rules as `write` below, without tracking the path (the hot path of verification);

@@ -4,3 +4,4 @@ export * from './leaf';
 export * from './note';
 export * from './checkpoint';
 export * from './verify-ledger';
+export * from './ledger-ranges';

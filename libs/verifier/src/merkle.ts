@@ -431,6 +431,14 @@ export class MerkleAccumulator {
     this.merge();
   }
 
+  /** Add the next leaf hash: the 32 bytes of `hashes` from `offset` (a run of leaf hashes, no copy made). */
+  appendFrom(hashes: Uint8Array, offset: number): void {
+    if (!Number.isSafeInteger(offset) || offset < 0 || offset + 32 > hashes.length) throw new RangeError('a leaf hash is 32 bytes');
+    const scratch = this.scratch;
+    for (let i = 0; i < 32; i++) scratch[33 + i] = hashes[offset + i];
+    this.merge();
+  }
+
   /** Add the next leaf hash given as 64 hex digits. */
   appendHex(leafHashHex: string): void {
     if (this.scratch.write(leafHashHex, 33, 'hex') !== 32) throw new RangeError('a leaf hash is 64 hex digits');

@@ -70,7 +70,8 @@ export class LedgerFormatError extends Error {
 
 const HEX64 = /^[0-9a-f]{64}$/;
 
-function checkShape(e: ExportedEvent, index: number): void {
+/** Throws LedgerFormatError when `e` (the index-th event read) is not even shaped like an event. */
+export function checkShape(e: ExportedEvent, index: number): void {
   const bad = (what: string): never => {
     const where = e && typeof e === 'object' && typeof e.position === 'string' ? `position ${e.position}` : `index ${index}`;
     throw new LedgerFormatError(`event at ${where}: ${what}`);
@@ -89,6 +90,19 @@ function checkShape(e: ExportedEvent, index: number): void {
   if (typeof m.hash !== 'string') bad('metadata.hash must be a string');
   if (typeof m.prevHash !== 'string') bad('metadata.prevHash must be a string');
   if (typeof m.userId !== 'string' || typeof m.role !== 'string') bad('metadata.userId and metadata.role must be strings');
+}
+
+/** The event's leaf hash in the ledger's Merkle tree, lowercase hex (leaf.ts; the event is shaped). */
+export function eventLeafHashHex(e: ExportedEvent): string {
+  const m = e.metadata;
+  return leafHashHex({
+    actor: { userId: m.userId, role: m.role },
+    hash: m.hash,
+    position: e.position,
+    recordedAt: e.recordedAt,
+    revision: e.revision,
+    streamName: e.streamName,
+  });
 }
 
 /** What is remembered of an event of a stream under diagnosis. */
@@ -225,14 +239,7 @@ export class LedgerVerifier {
   add(e: ExportedEvent): void {
     checkShape(e, this.checked);
     const m = e.metadata;
-    const leaf = leafHashHex({
-      actor: { userId: m.userId, role: m.role },
-      hash: m.hash,
-      position: e.position,
-      recordedAt: e.recordedAt,
-      revision: e.revision,
-      streamName: e.streamName,
-    });
+    const leaf = eventLeafHashHex(e);
     if (this.options.onLeaf) {
       const leafHash = Buffer.from(leaf, 'hex');
       this.options.onLeaf(this.checked, leafHash);
@@ -377,17 +384,7 @@ export async function verifyConsistencyWithCheckpoint(
   if (checkpoint.treeSize > 0) {
     for await (const e of events) {
       checkShape(e, acc.size);
-      const m = e.metadata;
-      acc.appendHex(
-        leafHashHex({
-          actor: { userId: m.userId, role: m.role },
-          hash: m.hash,
-          position: e.position,
-          recordedAt: e.recordedAt,
-          revision: e.revision,
-          streamName: e.streamName,
-        }),
-      );
+      acc.appendHex(eventLeafHashHex(e));
       if (acc.size === checkpoint.treeSize) break;
     }
   }
