@@ -1,5 +1,8 @@
 /**
- * npm run bench [-- --workers 20000]
+ * npm run bench [-- --workers 20000] [--batch-workers 100000] [--rebuild-events 500000] [--scale 0.1] [--only ingest,batch,rebuild,queries] [--json]
+ *
+ * Every figure beside its floor measured in the same run; `--json` prints one JSON object with all of
+ * them (ingest, batch, rebuild, queries), so they can be tracked from run to run.
  *
  * Ingest through the command path (enrolment, one command per worker; a monthly batch, one command for
  * all), projection into the embedded read models, and the same rows written as raw better-sqlite3
@@ -23,12 +26,37 @@ import {
   PayContributionsCommand,
 } from '@app/ledger';
 import { PeopleFactory, villagesOf } from '../apps/cli/src/demo/people';
+import { batchBench } from './batch';
+import { benchQueries } from './queries';
+import { rebuildBench } from './rebuild';
 
 const actor = () => commandContext({ caller: { userId: 'bench', role: 'operator', regions: ['ID'] }, correlationId: 'bench' });
 
 async function main() {
-  const { values } = parseArgs({ options: { workers: { type: 'string', default: '20000' } } });
-  const n = Number(values.workers);
+  const { values } = parseArgs({
+    options: {
+      workers: { type: 'string', default: '20000' },
+      'batch-workers': { type: 'string', default: '100000' },
+      'rebuild-events': { type: 'string', default: '500000' },
+      scale: { type: 'string', default: '0.1' },
+      only: { type: 'string', default: 'ingest,batch,rebuild,queries' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  const only = new Set(values.only.split(','));
+  const json = values.json;
+  // With --json, the benches' progress goes to stderr so stdout holds the one object.
+  const log = (line: string) => (json ? process.stderr.write(`${line}\n`) : console.log(line));
+  const figures: Record<string, unknown> = { measuredAt: new Date().toISOString(), node: process.version };
+  if (only.has('ingest')) figures.ingest = await ingestBench(Number(values.workers), json);
+  if (only.has('batch')) figures.batch = await batchBench({ workers: Number(values['batch-workers']), months: 12, log });
+  if (only.has('rebuild')) figures.rebuild = await rebuildBench({ events: Number(values['rebuild-events']), log });
+  if (only.has('queries')) figures.queries = await benchQueries({ scale: Number(values.scale), log });
+  if (json) process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
+  else for (const key of ['batch', 'rebuild', 'queries']) if (figures[key]) console.log(`\n${key}:`, JSON.stringify(figures[key], null, 2));
+}
+
+async function ingestBench(n: number, json: boolean) {
   const dir = mkdtempSync(join(tmpdir(), 'ledger-bench-'));
   const app = await createLedgerContext(loadLedgerConfig({ DATA_DIR: dir, RUN_PROJECTOR: 'false' }));
   const commands = app.get(CommandBus);
@@ -102,7 +130,23 @@ async function main() {
     const rawProjectMs = performance.now() - t;
     raw.close();
 
-    const rate = (count: number, ms: number) => `${Math.round((count / ms) * 1000).toLocaleString('en-US')}/s`;
+    const perSec = (count: number, ms: number) => Math.round((count / ms) * 1000);
+    const ratio = (ms: number, floorMs: number) => Number((ms / floorMs).toFixed(2));
+    const ingest = {
+      workers: n,
+      enrolment: { events: enrolments.length, ms: Math.round(enrolMs), rawMs: Math.round(rawEnrolMs), ratio: ratio(enrolMs, rawEnrolMs) },
+      batch: { events: batch.length, ms: Math.round(batchMs), rawMs: Math.round(rawBatchMs), ratio: ratio(batchMs, rawBatchMs) },
+      projection: {
+        events: all.length,
+        documents: docs.length,
+        ms: Math.round(projectMs),
+        rawInsertMs: Math.round(rawProjectMs),
+        eventsPerSec: perSec(all.length, projectMs),
+        ratio: ratio(projectMs, rawProjectMs),
+      },
+    };
+    if (json) return ingest;
+    const rate = (count: number, ms: number) => `${perSec(count, ms).toLocaleString('en-US')}/s`;
     console.log(
       `\nLedger benchmark, ${n.toLocaleString('en-US')} workers, embedded SQLite (WAL, synchronous=FULL), ${new Date().toISOString()}`,
     );
@@ -112,26 +156,27 @@ async function main() {
         events: enrolments.length,
         'command path': rate(enrolments.length, enrolMs),
         'raw inserts': rate(enrolments.length, rawEnrolMs),
-        '× raw time': (enrolMs / rawEnrolMs).toFixed(1),
+        '× raw time': ingest.enrolment.ratio.toFixed(1),
       },
       {
         work: 'monthly batch: one command',
         events: batch.length,
         'command path': rate(batch.length, batchMs),
         'raw inserts': rate(batch.length, rawBatchMs),
-        '× raw time': (batchMs / rawBatchMs).toFixed(1),
+        '× raw time': ingest.batch.ratio.toFixed(1),
       },
       {
         work: 'projection into read models',
         events: all.length,
         'command path': rate(all.length, projectMs),
         'raw inserts': `${rate(docs.length, rawProjectMs)} docs`,
-        '× raw time': (projectMs / rawProjectMs).toFixed(1),
+        '× raw time': ingest.projection.ratio.toFixed(1),
       },
     ]);
     console.log(
       '"× raw time": how many times longer the real path takes than inserting the same rows bare with better-sqlite3 (for the projection: than inserting the documents it ends with).',
     );
+    return ingest;
   } finally {
     await app.close();
     rmSync(dir, { recursive: true, force: true });
