@@ -9,9 +9,10 @@
  * the scale) and reused.
  *
  * The load comes from this process (plain node:http with keep-alive) with the same number of
- * connections for every route; each route is measured between two runs of `/health`, and its ratio is
- * its rate over the mean of those two, so a busy machine (other processes on the same cores) weighs on
- * both sides of each ratio alike. Numbers, not assertions.
+ * connections for every route; each route and `/health` take turns in slices of 250 ms for the same
+ * total time, and the route's ratio is its rate over `/health`'s in those slices, so a busy machine
+ * (other processes on the same cores, whose load comes and goes) weighs on both sides alike. Numbers,
+ * not assertions.
  */
 import 'reflect-metadata';
 import { spawn } from 'node:child_process';
@@ -29,7 +30,7 @@ export interface QueriesBenchOptions {
   scale?: number;
   /** Where the demo data is built, or found from an earlier run. */
   dataDir?: string;
-  /** Seconds measured per run (default 3; each run is preceded by 0.5 s of warm-up). */
+  /** Seconds measured per route, and as many for /health beside it (default 3; after 0.5 s of warm-up). */
   seconds?: number;
   /** Concurrent keep-alive connections of the client (default 8). */
   connections?: number;
@@ -39,7 +40,7 @@ export interface QueriesBenchOptions {
 export interface RouteRate {
   route: string;
   rps: number;
-  /** rps / the mean rps of the /health runs just before and after this route's run. */
+  /** rps / the rps of /health measured in the slices between this route's. */
   ratio: number;
   /** Answers other than 200 (none expected). */
   errors: number;
@@ -49,13 +50,15 @@ export interface QueriesBenchResult {
   scale: number;
   connections: number;
   seconds: number;
-  /** The median of the /health runs. */
+  /** The median of /health's rates (one per route). */
   healthRps: number;
   routes: RouteRate[];
 }
 
 const SECRET = 'bench-queries-secret';
 const PAGE_SIZE = 50;
+/** Each route and /health take turns for this long, over and over. */
+const SLICE_MS = 250;
 
 interface Burst {
   ok: number;
@@ -63,9 +66,11 @@ interface Burst {
   ms: number;
 }
 
-/** `connections` loops of GET on one keep-alive agent for `ms`. */
+/** Keep-alive connections, kept across bursts. */
+let agent = new http.Agent({ keepAlive: true });
+
+/** `connections` loops of GET for `ms`. */
 async function burst(port: number, path: string, headers: Record<string, string>, connections: number, ms: number): Promise<Burst> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
   const get = () =>
     new Promise<number>((resolve) => {
       const req = http.get({ host: '127.0.0.1', port, path, headers, agent }, (res) => {
@@ -86,7 +91,6 @@ async function burst(port: number, path: string, headers: Record<string, string>
       }
     }),
   );
-  agent.destroy();
   return { ok, errors, ms: performance.now() - started };
 }
 
@@ -148,6 +152,7 @@ export async function benchQueries(options: QueriesBenchOptions = {}): Promise<Q
   }
 
   const api = await startApi(dataDir, log);
+  agent = new http.Agent({ keepAlive: true, maxSockets: connections });
   try {
     const port = api.port;
     const as = (roles: Role[], regions: string[]) => ({
@@ -228,26 +233,44 @@ export async function benchQueries(options: QueriesBenchOptions = {}): Promise<Q
     ];
     for (const r of routes) await fetchJson(r.path, r.headers); // every route answers 200 before any is measured
 
-    const run = async (path: string, headers: Record<string, string> = {}) => {
-      await burst(port, path, headers, connections, 500); // warm-up
-      return burst(port, path, headers, connections, seconds * 1000);
-    };
     const rate = (r: { ok: number; ms: number }) => (r.ok / r.ms) * 1000;
+    /** The route and /health in alternating slices over the same seconds, so both see the same load on the machine. */
+    const sideBySide = async (path: string, headers: Record<string, string>) => {
+      await burst(port, path, headers, connections, 500); // warm-up
+      const route = { ok: 0, errors: 0, ms: 0 };
+      const health = { ok: 0, errors: 0, ms: 0 };
+      const rounds = Math.max(1, Math.round((seconds * 1000) / SLICE_MS));
+      for (let i = 0; i < rounds; i++) {
+        for (const [side, p, h] of [
+          [route, path, headers],
+          [health, '/health', {}],
+        ] as const) {
+          const r = await burst(port, p, h, connections, SLICE_MS);
+          side.ok += r.ok;
+          side.errors += r.errors;
+          side.ms += r.ms;
+        }
+      }
+      return { route, health };
+    };
 
-    log(`${routes.length} routes, ${connections} connections, ${seconds} s a run, /health before and after each`);
-    const healthRuns = [rate(await run('/health'))];
+    log(
+      `${routes.length} routes, ${connections} connections, ${seconds} s each for the route and for /health, in alternating slices of ${SLICE_MS} ms`,
+    );
+    const healthRuns: number[] = [];
     const out: RouteRate[] = [];
     for (const r of routes) {
-      const measured = await run(r.path, r.headers);
-      healthRuns.push(rate(await run('/health')));
-      const health = (healthRuns[healthRuns.length - 2] + healthRuns[healthRuns.length - 1]) / 2;
-      const rps = rate(measured);
-      out.push({ route: r.route, rps: Math.round(rps), ratio: Math.round((rps / health) * 100) / 100, errors: measured.errors });
+      const measured = await sideBySide(r.path, r.headers);
+      const health = rate(measured.health);
+      healthRuns.push(health);
+      const rps = rate(measured.route);
+      out.push({ route: r.route, rps: Math.round(rps), ratio: Math.round((rps / health) * 100) / 100, errors: measured.route.errors });
       log(`  ${r.route}: ${Math.round(rps)}/s, ${(rps / health).toFixed(2)}× /health (${Math.round(health)}/s)`);
     }
     const sorted = [...healthRuns].sort((a, b) => a - b);
     return { scale, connections, seconds, healthRps: Math.round(sorted[Math.floor(sorted.length / 2)]), routes: out };
   } finally {
+    agent.destroy();
     await api.stop();
   }
 }

@@ -347,11 +347,15 @@ class SqliteReadModels implements ReadModels {
       pageWhere.push(keysetCondition(keys, after, pageParams));
     }
     const order = keys.map((k) => `${k.expr} ${k.direction === 1 ? 'ASC' : 'DESC'}`).join(', ');
-    const rows = cache
-      .statement<{ doc: string }>(
-        `SELECT doc FROM ${table}${pageWhere.length ? ` WHERE ${pageWhere.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ? OFFSET ?`,
-      )
-      .all(...pageParams, query.limit ?? -1, query.skip ?? 0);
+    const skip = query.skip ?? 0;
+    const select = (columns: string) =>
+      `SELECT ${columns} FROM ${table}${pageWhere.length ? ` WHERE ${pageWhere.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ? OFFSET ?`;
+    // A deep page by number steps over the rows before it on the index alone (ids), then reads its own documents.
+    const sql =
+      skip >= DEFERRED_SKIP && query.limit !== undefined
+        ? `SELECT doc FROM ${table} WHERE id IN (${select('id')}) ORDER BY ${order}`
+        : select('doc');
+    const rows = cache.statement<{ doc: string }>(sql).all(...pageParams, query.limit ?? -1, skip);
     const total = cache.get(countSql, params, () => cache.statement<{ n: number }>(countSql).get(...params)!.n);
     const items = rows.map((r) => JSON.parse(r.doc));
     if (!query.group) return { items, total };
@@ -446,6 +450,9 @@ class SqliteReadModels implements ReadModels {
 function tableName(generation: number, collection: string): string {
   return `rm_g${generation}_${assertName(collection)}`;
 }
+
+/** From this many rows skipped, a page reads the ids of its rows first (index only), then their documents. */
+const DEFERRED_SKIP = 200;
 
 /** A field as SQL: the id column, or the field of the JSON document (as the expression indexes have it). */
 function jsonPath(field: string): string {
