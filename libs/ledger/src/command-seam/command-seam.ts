@@ -124,9 +124,8 @@ export class CommandSeam {
     context: CommandContext,
   ): Promise<CommandOutcome<S, E>> {
     const record = context.requestHash !== undefined ? commandStream(context.commandId) : undefined;
-    const [lead] = plan.streams;
     for (let attempt = 1; ; attempt++) {
-      const { accepted, state, own, expected, head } = await this.load(plan, record, context);
+      const { accepted, state, own, expected, leadHead } = await this.load(plan, record, context);
       plan.authorize?.(state);
       if (accepted) {
         return { state, events: own.map(toDomainEvent<E>), position: accepted.position, replayed: true, notWritten: [] };
@@ -137,7 +136,7 @@ export class CommandSeam {
       if (record && writes.length > 0 && this.store.atomicAppendMany) writes.push(this.acceptance(record, command, context));
       if (writes.length === 0) {
         if (record) await this.recordAccepted(record, command, context);
-        const position = record ? (await this.store.readStream(record))[0].position : head.get(lead);
+        const position = record ? (await this.store.readStream(record))[0].position : leadHead;
         if (position === undefined)
           throw new Conflict(`nothing was recorded for ${command.type} and the ledger holds nothing to answer with`);
         return { state, events, position, replayed: false, notWritten: [] };
@@ -188,7 +187,7 @@ export class CommandSeam {
    * Reads and folds the plan's streams, leaving out this command's own earlier events: a retry decides
    * what the first attempt decided. The lead (and the command's record) first; a plan of many streams
    * then in parts, each folded, snapshotted and condensed before the next is read, its events dropped:
-   * what stays is the state, each stream's expected revision and head, and the command's own events.
+   * what stays is the state, each stream's expected revision, the lead's head and the command's own events.
    */
   private async load<C, S, E extends DomainEvent>(plan: CommandPlan<C, S, E>, record: string | undefined, context: CommandContext) {
     const { commandId, requestHash } = context;
@@ -206,7 +205,7 @@ export class CommandSeam {
       state: plan.decider.initialState(),
       own: [] as RecordedEvent[],
       expected: new Map<string, ExpectedRevision>(),
-      head: new Map<string, string>(),
+      leadHead: undefined as string | undefined,
     };
     const foldStream = (name: string, events: readonly RecordedEvent[]) => {
       let before: ExpectedRevision = events.length ? events[events.length - 1].revision : 'no_stream';
@@ -219,7 +218,7 @@ export class CommandSeam {
         } else fold.state = plan.decider.evolve(fold.state, toDomainEvent<E>(e));
       }
       fold.expected.set(name, before);
-      if (events.length) fold.head.set(name, events[events.length - 1].position);
+      if (name === lead && events.length) fold.leadHead = events[events.length - 1].position;
       return seenOwn;
     };
     for (const name of first) foldStream(name, loaded.get(name) ?? []);
@@ -250,9 +249,7 @@ export class CommandSeam {
         const seenOwn = foldStream(name, tail);
         if (from >= 0 && !seenOwn) {
           // The stream's head is its last event read, after the snapshot or the snapshot's own.
-          const head = events[events.length - 1];
-          fold.expected.set(name, head.revision);
-          fold.head.set(name, head.position);
+          fold.expected.set(name, events[events.length - 1].revision);
         }
         // A snapshot is worth writing once it saves reading a few events (a stream paid monthly: every other month).
         const last = tail.length >= SNAPSHOT_AFTER_EVENTS ? tail[tail.length - 1] : undefined;
