@@ -83,8 +83,14 @@ export const workersProjection = defineProjection({
       case 'ClaimRejected':
         next = current && applyClaim(current, e);
         break;
+      case 'WorkerDetailsCorrected':
+      case 'PersonalDataErased':
+      case 'SponsorshipTransferred':
+        // No membership fact: the timeline, and so `lapsesFrom`, is the one `current` was written with.
+        next = applyWorker(current, e);
+        break;
       default:
-        next = withTimeline(applyWorker(current, e));
+        next = withTimeline(applyWorker(current, e), current);
     }
     return next ? [{ collection: 'workers', id: workerId, doc: next }] : [];
   },
@@ -142,7 +148,7 @@ function applyWorker(w: WorkerView | undefined, e: Recorded<WorkerEvent>): Worke
       return w && { ...w, reactivatedOn: e.data.reactivatedOn, facts: [...w.facts, { kind: 'REACTIVATED', on: e.data.reactivatedOn }] };
     case 'ContributionPaid': {
       if (!w) return undefined;
-      const paidPeriods = [...new Set([...w.paidPeriods, e.data.period])].sort();
+      const paidPeriods = withPeriod(w.paidPeriods, e.data.period);
       const sponsors = w.sponsors.includes(e.data.allocationId) ? w.sponsors : [...w.sponsors, e.data.allocationId];
       const fact: MembershipFact = { kind: 'PAID', period: e.data.period, paidOn: e.data.paidOn, allocationId: e.data.allocationId };
       return { ...w, paidPeriods, lastPaidPeriod: paidPeriods[paidPeriods.length - 1], sponsors, facts: [...w.facts, fact] };
@@ -188,10 +194,33 @@ function isSealed(personal: unknown): boolean {
   );
 }
 
-/** The lapse month of the current membership's last run, from the one timeline function. */
-function withTimeline(w: WorkerView | undefined): WorkerView | undefined {
-  if (!w) return w;
+/**
+ * The paid periods with `period` added: sorted, each once (`[...new Set([...paid, period])].sort()`),
+ * without the set and the sort when `paid` is sorted and `period` comes after it (a month paid after
+ * the ones before it, the usual case).
+ */
+function withPeriod(paid: readonly string[], period: string): string[] {
+  const n = paid.length;
+  if (n === 0) return [period];
+  if (paid[n - 1] < period) {
+    let sorted = true;
+    for (let i = 1; i < n && sorted; i++) sorted = paid[i - 1] < paid[i];
+    if (sorted) return [...paid, period];
+  }
+  return [...new Set([...paid, period])].sort();
+}
+
+/**
+ * The lapse month of the current membership's last run, from the one timeline function. `built` is
+ * the document this projection has just built for the event (no one else holds it yet): it is
+ * completed in place rather than copied again.
+ */
+function withTimeline(built: WorkerView | undefined, current: WorkerView | undefined): WorkerView | undefined {
+  if (!built) return built;
+  // The document handed in is never changed: it is copied if the event left it as it was.
+  const w = built === current ? { ...built } : built;
   const runs = currentMembership(membershipTimeline(w.facts))?.runs ?? [];
   const lapsedOn = runs[runs.length - 1]?.lapsedOn;
-  return { ...w, lapsesFrom: lapsedOn ? lapsedOn.slice(0, 7) : NEVER };
+  w.lapsesFrom = lapsedOn ? lapsedOn.slice(0, 7) : NEVER;
+  return w;
 }
