@@ -309,20 +309,13 @@ describe('verifyLedger', () => {
     await expect(verifyLedger(readLedgerExport(file))).rejects.toThrow('line 2: not JSON');
   });
 
-  // In plain Node this machine verifies 100,000 events in ~0.7 s (see README "Performance"); under
-  // jest's module sandbox the same code runs ~2x slower, so the guard here is 100,000 in under 2 s.
-  it('verifies 100,000 events in under 2 seconds (a regression guard for the ≥100,000/s goal)', async () => {
+  // Its speed is measured in `npm run bench:audit` against a floor of the same run, not here: a wall-time
+  // bound in a test fails on a loaded machine and says nothing on an idle one.
+  it('verifies a ledger of 100,000 events, the tree of every one of them', async () => {
     const big = makeLedger(100_000, 2000);
-    let best = Infinity;
-    for (let run = 0; run < 3; run++) {
-      // best of three: the first run also pays for the JIT warming up
-      const t0 = process.hrtime.bigint();
-      const r = await verifyLedger(big);
-      best = Math.min(best, Number(process.hrtime.bigint() - t0) / 1e9);
-      expect(r.ok).toBe(true);
-      expect(r.treeSize).toBe(100_000);
-    }
-    expect(best).toBeLessThan(2);
+    const r = await verifyLedger(big);
+    expect(r.ok).toBe(true);
+    expect(r.treeSize).toBe(100_000);
   });
 });
 
