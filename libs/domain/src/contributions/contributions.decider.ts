@@ -1,6 +1,5 @@
 import { contains } from '../reference/regions';
-import { contributionFor, RELIEF_PAID_UP_TO, TariffEligibility, tariffOn } from '../reference/tariffs';
-import { addMonths, periodOf } from '../shared/calendar';
+import { contributionFor, eligibilityFor, TariffEligibility, tariffOn } from '../reference/tariffs';
 import { Decider } from '../shared/decider';
 import { PayContributions } from './contributions.commands';
 import { Conflict, NotFound, RuleViolation } from '../shared/errors';
@@ -254,12 +253,7 @@ function decideBatch(command: PayContributions, state: BatchState): BatchDecisio
 /** Rule 12's facts about the worker's month, from the timeline. */
 function eligibilityOf(timeline: MembershipTimeline, period: string): TariffEligibility {
   const membership = currentMembership(timeline)!;
-  const paid = paidPeriodsOf(membership).filter((p) => p.period < period);
-  const paidSet = new Set(paid.map((p) => p.period));
-  const first = periodOf(membership.enrolledOn);
-  let paidUpToJuly2020 = first <= RELIEF_PAID_UP_TO;
-  for (let p = first; paidUpToJuly2020 && p <= RELIEF_PAID_UP_TO; p = addMonths(p, 1)) paidUpToJuly2020 = paidSet.has(p);
-  return { registeredOn: membership.enrolledOn, paidUpToJuly2020, monthsAlreadyPaid: paid.length };
+  return eligibilityFor(membership.enrolledOn, paidPeriodsOf(membership), period);
 }
 
 const FUNDING_EVENTS = new Set<string>([

@@ -9,7 +9,7 @@
  * worker registered after July 2020 from the third paid month on (the first two are paid in full).
  */
 import { InvalidInput, RuleViolation } from '../shared/errors';
-import { isPeriod } from '../shared/calendar';
+import { addMonths, isPeriod, periodOf } from '../shared/calendar';
 
 export interface Tariff {
   /** First contribution period (YYYY-MM) the rate applies to. */
@@ -101,6 +101,19 @@ export interface WorkerContribution extends Contribution {
 }
 
 /** Rule 12: does the PP 49/2020 discount apply to this worker's month? */
+/**
+ * Rule 12's facts about a worker's month: when the membership was registered, whether it paid every
+ * month up to July 2020, and how many of its months before `period` were paid.
+ */
+export function eligibilityFor(enrolledOn: string, paidPeriods: ReadonlyArray<{ period: string }>, period: string): TariffEligibility {
+  const paid = paidPeriods.filter((p) => p.period < period);
+  const paidSet = new Set(paid.map((p) => p.period));
+  const first = periodOf(enrolledOn);
+  let paidUpToJuly2020 = first <= RELIEF_PAID_UP_TO;
+  for (let p = first; paidUpToJuly2020 && p <= RELIEF_PAID_UP_TO; p = addMonths(p, 1)) paidUpToJuly2020 = paidSet.has(p);
+  return { registeredOn: enrolledOn, paidUpToJuly2020, monthsAlreadyPaid: paid.length };
+}
+
 export function reliefEligibility(eligibility: TariffEligibility): { eligible: boolean; reason: string } {
   const registeredAfterJuly = eligibility.registeredOn.slice(0, 7) > RELIEF_PAID_UP_TO;
   if (registeredAfterJuly) {

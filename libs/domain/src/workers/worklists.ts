@@ -11,7 +11,7 @@
  *   whether it can still be paid today (`mayPay`: a month of a run that has lapsed since, or of an
  *   earlier membership, can no longer be paid; re-activate, never back-pay).
  */
-import { contributionFor, RELIEF_PAID_UP_TO, tariffOn, TariffEligibility } from '../reference/tariffs';
+import { contributionFor, eligibilityFor, tariffOn } from '../reference/tariffs';
 import { dueDateOf } from '../reference/due-dates';
 import { addMonths, periodOf } from '../shared/calendar';
 import {
@@ -140,7 +140,9 @@ export function monthsDue(
       allocationId,
       paid,
       payable,
-      amount: tariff.discountOf ? contributionFor(period, eligibilityIn(membership, paidMonths.months, period)).total : flatTariff(period),
+      amount: tariff.discountOf
+        ? contributionFor(period, eligibilityFor(membership.enrolledOn, paidMonths.months, period)).total
+        : flatTariff(period),
     });
   }
   return out;
@@ -156,16 +158,6 @@ function flatTariff(period: string): number {
     if (flatTariffs.size < 10_000) flatTariffs.set(period, total);
   }
   return total;
-}
-
-/** Rule 12's facts for a worker's month (as the monthly batch works them out). */
-function eligibilityIn(membership: Membership, paidMonths: PaidMonth[], period: string): TariffEligibility {
-  const paid = paidMonths.filter((p) => p.period < period);
-  const paidSet = new Set(paid.map((p) => p.period));
-  const first = periodOf(membership.enrolledOn);
-  let paidUpToJuly2020 = first <= RELIEF_PAID_UP_TO;
-  for (let p = first; paidUpToJuly2020 && p <= RELIEF_PAID_UP_TO; p = addMonths(p, 1)) paidUpToJuly2020 = paidSet.has(p);
-  return { registeredOn: membership.enrolledOn, paidUpToJuly2020, monthsAlreadyPaid: paid.length };
 }
 
 function dayBefore(date: string): string {
