@@ -64,6 +64,9 @@ export class SqliteReadStore implements ReadStore {
     // The WAL of a large rebuild commit is cut back after checkpoints; pages of big generations stay cached.
     this.db.pragma('journal_size_limit = 67108864');
     this.db.pragma('cache_size = -65536');
+    // Checkpoints every 64 MiB of WAL, not 4: each copies every page changed since the last once, and a
+    // projector's documents change all over the tables (see SqliteEventStore).
+    this.db.pragma('wal_autocheckpoint = 16384');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(`
