@@ -35,3 +35,22 @@ export function eventHash(prevHash: string, e: HashedFields): string {
       canonicalJson({ streamName: e.streamName, revision: e.revision, type: e.type, data: e.data, effectiveDate: e.effectiveDate }),
   );
 }
+
+/**
+ * eventHash, given the canonical JSON of the event's data: the members written out in their sorted
+ * order (data, effectiveDate, revision, streamName, type), so this is canonicalJson of the whole
+ * object (hashing.spec.ts checks it) and the data's text can be stored as it was hashed.
+ */
+export function eventHashOfDataJson(prevHash: string, e: Omit<HashedFields, 'data'>, dataJson: string): string {
+  if (
+    typeof e.effectiveDate !== 'string' ||
+    typeof e.type !== 'string' ||
+    typeof e.streamName !== 'string' ||
+    !Number.isSafeInteger(e.revision)
+  )
+    return eventHash(prevHash, { ...e, data: JSON.parse(dataJson) });
+  return sha256(
+    `${prevHash}{"data":${dataJson},"effectiveDate":${canonicalJson(e.effectiveDate)},"revision":${canonicalJson(e.revision)},` +
+      `"streamName":${canonicalJson(e.streamName)},"type":${canonicalJson(e.type)}}`,
+  );
+}

@@ -1,10 +1,12 @@
 import { EventMetadata, NewEvent } from './event-store.port';
-import { eventHash } from './hashing';
+import { canonicalJson, eventHashOfDataJson } from './hashing';
 
 export interface SealedEvent {
   event: NewEvent;
   revision: number;
   metadata: EventMetadata;
+  /** The canonical JSON of the event's data, as its hash covers it: what the embedded store keeps. */
+  dataJson: string;
 }
 
 /** Gives each new event its revision and its link in the stream's hash chain. Both adapters seal alike. */
@@ -12,7 +14,8 @@ export function sealEvents(streamName: string, lastRevision: number, lastHash: s
   let prevHash = lastHash;
   return events.map((event, i) => {
     const revision = lastRevision + 1 + i;
-    const hash = eventHash(prevHash, { streamName, revision, type: event.type, data: event.data, effectiveDate: event.effectiveDate });
+    const dataJson = canonicalJson(event.data);
+    const hash = eventHashOfDataJson(prevHash, { streamName, revision, type: event.type, effectiveDate: event.effectiveDate }, dataJson);
     const metadata: EventMetadata = {
       ...event.context,
       schemaVersion: event.schemaVersion ?? 1,
@@ -21,6 +24,6 @@ export function sealEvents(streamName: string, lastRevision: number, lastHash: s
       prevHash,
     };
     prevHash = hash;
-    return { event, revision, metadata };
+    return { event, revision, metadata, dataJson };
   });
 }

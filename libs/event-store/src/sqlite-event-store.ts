@@ -287,7 +287,8 @@ export class SqliteEventStore implements EventStore {
           category,
           revision: s.revision,
           type: s.event.type,
-          data: JSON.stringify(s.event.data),
+          // Stored as hashed: canonical JSON (sorted members), so a verifier can hash the stored text itself.
+          data: s.dataJson,
           metadata: JSON.stringify(s.metadata),
           effective_date: s.event.effectiveDate,
           recorded_at: recordedAt,

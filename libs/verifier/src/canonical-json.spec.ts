@@ -1,4 +1,4 @@
-import { canonicalJson, canonicalJsonBytes, CanonicalJsonError } from './canonical-json';
+import { canonicalJson, canonicalJsonBytes, CanonicalJsonError, canonicalJsonOfParsed, isSimpleCanonicalJson } from './canonical-json';
 
 describe('canonicalJson (RFC 8785 for ledger values)', () => {
   it('sorts keys by UTF-16 code units: the RFC 8785 §3.2.3 example', () => {
@@ -67,5 +67,136 @@ describe('canonicalJson (RFC 8785 for ledger values)', () => {
     expect(canonicalJson({ r: 0.5, e: 1e21, t: 1e-7 }, { allowFractions: true })).toBe('{"e":1e+21,"r":0.5,"t":1e-7}');
     expect(canonicalJson('a\ud800', { allowLoneSurrogates: true })).toBe('"a\\ud800"');
     expect(() => canonicalJson(NaN, { allowFractions: true })).toThrow(/non-finite/);
+  });
+});
+
+describe('canonicalJsonOfParsed: the stored text itself when it is canonical already', () => {
+  const chain = { allowFractions: true, allowLoneSurrogates: true };
+  const texts = [
+    '{"a":1,"b":{"c":[1,2,{"d":null,"e":true}]},"f":"x"}', // canonical: given back as it is
+    '{"b":1,"a":2}', // members out of order
+    '{"a": 1}', // whitespace
+    '{"a":"\\u0041"}', // an escape JSON.stringify does not write
+    '{"a":"\u0041"}',
+    '{"a":1.0}', // a number not written as ECMAScript writes it
+    '{"a":1e2}',
+    '{"a":0.5}',
+    '{"a":-0}',
+    '{"10":"ten","9":"nine"}', // array-index names: JSON.stringify writes them first, in numeric order
+    '{"9":"nine"}',
+    '{"__proto__":1,"a":2}',
+    '{"a":"\ud800"}', // a lone surrogate
+    '{"a":"\\ud800"}', // a lone surrogate, escaped as JSON.stringify escapes it
+    '{"a":1e400}', // Infinity once parsed
+    '[{"b":1,"a":2},3]',
+    '"text"',
+    '12',
+    'null',
+    '{}',
+  ];
+
+  it.each(texts)('answers what canonicalJson answers for %s', (text) => {
+    const value = JSON.parse(text);
+    const expected = (() => {
+      try {
+        return canonicalJson(value, chain);
+      } catch (e) {
+        return e;
+      }
+    })();
+    if (expected instanceof Error) expect(() => canonicalJsonOfParsed(value, text, chain)).toThrow(CanonicalJsonError);
+    else expect(canonicalJsonOfParsed(value, text, chain)).toBe(expected);
+  });
+
+  it('follows the options: a fraction or a lone surrogate is refused by default, even in a text in order', () => {
+    expect(() => canonicalJsonOfParsed(JSON.parse('{"a":0.5}'), '{"a":0.5}')).toThrow(CanonicalJsonError);
+    expect(() => canonicalJsonOfParsed(JSON.parse('{"a":"\\ud800"}'), '{"a":"\\ud800"}')).toThrow(CanonicalJsonError);
+  });
+
+  it('gives back the very text when it is canonical (no new string is written)', () => {
+    const text = '{"a":1,"b":[{"c":"d"}]}';
+    expect(canonicalJsonOfParsed(JSON.parse(text), text, chain)).toBe(text);
+    expect(canonicalJsonOfParsed(JSON.parse(text), '{"a":1,"b":[{"c":"e"}]}', chain)).toBe(text); // not the given text: another value
+  });
+});
+
+describe('isSimpleCanonicalJson: true only of texts that are their own canonical JSON', () => {
+  const chain = { allowFractions: true, allowLoneSurrogates: true };
+  const isOwnCanonical = (text: string) => {
+    try {
+      return canonicalJson(JSON.parse(text), chain) === text;
+    } catch {
+      return false;
+    }
+  };
+
+  it.each([
+    '{"a":1,"b":{"c":[1,-2,{"d":null,"e":true,"f":false}]},"g":"x y"}',
+    '{}',
+    '[]',
+    '[0,-1,123456789012345]',
+    '"plain"',
+    '{"":0,"A":1,"a":2,"é":"ü","€":"\u2028"}',
+  ])('says true of %s, which is its own canonical JSON', (text) => {
+    expect(isSimpleCanonicalJson(text)).toBe(true);
+    expect(isOwnCanonical(text)).toBe(true);
+  });
+
+  it.each([
+    '{"b":1,"a":2}', // out of order
+    '{"a":1,"a":2}', // the same name twice
+    '{"ab":1,"a":2}',
+    '{"10":1}', // a name JSON.stringify would move
+    '{"__proto__":1}',
+    '{"a": 1}', // whitespace
+    ' 1',
+    '{"a":"\\u0041"}', // an escape
+    '{"a":"say \\"hi\\""}', // an escape that canonical JSON writes too: not the simple kind
+    '{"a":"\ud83d\ude00"}', // surrogates, even paired
+    '-0',
+    '01',
+    '1.5',
+    '1e3',
+    '1234567890123456', // 16 digits
+    '{"a":1,}',
+    '[1,]',
+    '{"a"}',
+    'tru',
+    'nul',
+    '',
+    '{"a":1}x',
+    '"open',
+  ])('says false of %s', (text) => {
+    expect(isSimpleCanonicalJson(text)).toBe(false);
+  });
+
+  it('never says true of a text that is not its own canonical JSON (random values, written several ways)', () => {
+    let seed = 42;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)];
+    const names = ['a', 'b', 'B', 'é', '1', '_', 'ab', 'a b', '__proto__', ''];
+    const value = (depth: number): unknown => {
+      const kind = depth > 3 ? Math.floor(random() * 4) : Math.floor(random() * 6);
+      if (kind === 0) return pick([0, -1, 7, 2 ** 53 - 1, 1.5, -0, 1e21]);
+      if (kind === 1) return pick(['', 'x', 'é', '"', '\n', '\u2028', '\ud800']);
+      if (kind === 2) return pick([true, false, null]);
+      if (kind === 3) return [value(depth + 1), value(depth + 1)].slice(0, Math.floor(random() * 3));
+      const o: Record<string, unknown> = {};
+      for (let i = Math.floor(random() * 4); i > 0; i--)
+        Object.defineProperty(o, pick(names), { value: value(depth + 1), enumerable: true, writable: true, configurable: true });
+      return o;
+    };
+    let simple = 0;
+    for (let n = 0; n < 3000; n++) {
+      const v = value(0);
+      for (const text of [JSON.stringify(v), canonicalJson(v, chain), JSON.stringify(v, null, 1)]) {
+        if (text === undefined) continue;
+        if (isSimpleCanonicalJson(text)) {
+          simple++;
+          expect(isOwnCanonical(text)).toBe(true);
+        }
+      }
+    }
+    expect(simple).toBeGreaterThan(1000); // the check says true often, so the test can fail
   });
 });

@@ -50,6 +50,152 @@ export function canonicalJson(value: unknown, options: CanonicalJsonOptions = {}
   }
 }
 
+/**
+ * canonicalJson(value, options), given a text that `value` was parsed from (JSON.parse(text)): the
+ * text itself when it is already that canonical JSON (as the embedded ledger stores event data),
+ * which is checked without writing anything new: members in sorted order at every depth, no member
+ * whose name JSON.stringify would move (array indices) or that an assignment would not add
+ * (`__proto__`), every value one the options accept, and JSON.stringify of the value equal to the
+ * text. Otherwise canonicalJson(value, options).
+ */
+export function canonicalJsonOfParsed(value: unknown, text: string, options: CanonicalJsonOptions = {}): string {
+  const fractions = options.allowFractions === true;
+  const surrogates = options.allowLoneSurrogates === true;
+  if (value !== undefined && inCanonicalOrder(value, fractions, surrogates) && JSON.stringify(value) === text) return text;
+  return canonicalJson(value, options);
+}
+
+/** Would sortedForStringify give `value` back as it is? (Allocates nothing.) */
+function inCanonicalOrder(value: unknown, fractions: boolean, surrogates: boolean): boolean {
+  switch (typeof value) {
+    case 'string':
+      return surrogates || !LONE_SURROGATE.test(value);
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isSafeInteger(value) || (fractions && Number.isFinite(value));
+    case 'object': {
+      if (value === null) return true;
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) if (!inCanonicalOrder(value[i], fractions, surrogates)) return false;
+        return true;
+      }
+      const proto = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) return false;
+      const obj = value as Record<string, unknown>;
+      let previous: string | undefined;
+      for (const key in obj) {
+        if (!Object.prototype.hasOwnProperty.call(obj, key)) return false;
+        const c = key.charCodeAt(0);
+        if ((c >= 0x30 && c <= 0x39) || key === '__proto__') return false;
+        if (!surrogates && LONE_SURROGATE.test(key)) return false;
+        if (previous !== undefined && !(previous < key)) return false;
+        previous = key;
+        const v = obj[key];
+        if (v === undefined || !inCanonicalOrder(v, fractions, surrogates)) return false;
+      }
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+/**
+ * Is `text` canonical JSON as it stands, for any options: the canonical JSON of JSON.parse(text)?
+ * A quick scan, without parsing, that answers true only for a simple kind of text: no whitespace, no
+ * backslash and no UTF-16 surrogate in strings (nor any character below U+0020), integers of at most
+ * 15 digits (so exact), written without leading zeros and never `-0`, member names in strictly
+ * increasing order of UTF-16 code units that neither start with a digit (JSON.stringify would move
+ * them) nor are `__proto__`. Such a text is its own canonical JSON. False says nothing: parse the
+ * text and use canonicalJsonOfParsed. (The embedded ledger stores event data this way.)
+ */
+export function isSimpleCanonicalJson(text: string): boolean {
+  try {
+    return typeof text === 'string' && scanValue(text, 0) === text.length;
+  } catch {
+    return false; // nested too deep for the stack: not simple
+  }
+}
+
+/** The index after the value that starts at `i`, or -1 when it is not of the simple kind. */
+function scanValue(t: string, i: number): number {
+  const c = t.charCodeAt(i);
+  if (c === 0x22) return scanString(t, i);
+  if (c === 0x7b) {
+    // {
+    if (t.charCodeAt(i + 1) === 0x7d) return i + 2;
+    let previousStart = -1;
+    let previousEnd = -1;
+    for (i++; ;) {
+      const keyEnd = scanString(t, i);
+      if (keyEnd < 0) return -1;
+      const first = t.charCodeAt(i + 1);
+      if (first >= 0x30 && first <= 0x39) return -1;
+      if (keyEnd - i === 11 && t.startsWith('"__proto__"', i)) return -1;
+      if (previousStart >= 0 && !keyAfter(t, previousStart + 1, previousEnd - 1, i + 1, keyEnd - 1)) return -1;
+      previousStart = i;
+      previousEnd = keyEnd;
+      if (t.charCodeAt(keyEnd) !== 0x3a) return -1; // :
+      i = scanValue(t, keyEnd + 1);
+      if (i < 0) return -1;
+      const next = t.charCodeAt(i);
+      if (next === 0x7d) return i + 1;
+      if (next !== 0x2c) return -1;
+      i++;
+    }
+  }
+  if (c === 0x5b) {
+    // [
+    if (t.charCodeAt(i + 1) === 0x5d) return i + 2;
+    for (i++; ;) {
+      i = scanValue(t, i);
+      if (i < 0) return -1;
+      const next = t.charCodeAt(i);
+      if (next === 0x5d) return i + 1;
+      if (next !== 0x2c) return -1;
+      i++;
+    }
+  }
+  if (c === 0x74) return t.startsWith('true', i) ? i + 4 : -1;
+  if (c === 0x66) return t.startsWith('false', i) ? i + 5 : -1;
+  if (c === 0x6e) return t.startsWith('null', i) ? i + 4 : -1;
+  // An integer: -?(0|[1-9][0-9]{0,14}), not -0.
+  let j = i;
+  if (c === 0x2d) j++;
+  const d = t.charCodeAt(j);
+  if (d === 0x30) return c === 0x2d || isDigit(t.charCodeAt(j + 1)) || isFractionOrExponent(t.charCodeAt(j + 1)) ? -1 : j + 1;
+  if (!(d >= 0x31 && d <= 0x39)) return -1;
+  let k = j + 1;
+  while (isDigit(t.charCodeAt(k))) k++;
+  if (k - j > 15 || isFractionOrExponent(t.charCodeAt(k))) return -1;
+  return k;
+}
+
+const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
+const isFractionOrExponent = (c: number) => c === 0x2e || c === 0x65 || c === 0x45;
+
+/** The index after the string that starts at `i` (a quote), or -1 unless it is of the simple kind. */
+function scanString(t: string, i: number): number {
+  if (t.charCodeAt(i) !== 0x22) return -1;
+  for (let j = i + 1; j < t.length; j++) {
+    const c = t.charCodeAt(j);
+    if (c === 0x22) return j + 1;
+    if (c < 0x20 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return -1;
+  }
+  return -1;
+}
+
+/** Does the name at t[b, bEnd) come strictly after the one at t[a, aEnd), by UTF-16 code units? */
+function keyAfter(t: string, a: number, aEnd: number, b: number, bEnd: number): boolean {
+  for (; a < aEnd && b < bEnd; a++, b++) {
+    const x = t.charCodeAt(a);
+    const y = t.charCodeAt(b);
+    if (x !== y) return x < y;
+  }
+  return a === aEnd && b < bEnd;
+}
+
 const REFUSED = new CanonicalJsonError('canonical JSON: value refused');
 const UNUSUAL: unique symbol = Symbol('unusual');
 

@@ -12,8 +12,8 @@
  *                  { "actor": { "role", "userId" }, "hash", "position", "recordedAt", "revision", "streamName" }
  *      leaf hash = SHA-256(0x00 || leaf)
  */
-import { canonicalJson } from './canonical-json';
-import { sha256Hex } from './sha256';
+import { canonicalJson, canonicalJsonOfParsed } from './canonical-json';
+import { sha256Hex, sha256Into } from './sha256';
 
 /** The `prevHash` of a stream's first event. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -35,7 +35,7 @@ export interface ChainedFields {
  * accepts, fractions (written as RFC 8785 writes them) and lone surrogates (escaped \udxxx) are
  * accepted here rather than refused.
  */
-export function chainHash(prevHash: string, e: ChainedFields): string {
+export function chainHash(prevHash: string, e: ChainedFields, dataText?: string): string {
   // canonicalJson({ streamName, revision, type, data, effectiveDate }) written out with the keys in
   // their sorted order (data, effectiveDate, revision, streamName, type); the tests check it is the same.
   if (
@@ -53,8 +53,18 @@ export function chainHash(prevHash: string, e: ChainedFields): string {
         ),
     );
   }
+  // The data's canonical JSON: its stored text itself when that is canonical already (canonicalJsonOfParsed).
+  const data = dataText === undefined ? canonicalJson(e.data, CHAIN_OPTIONS) : canonicalJsonOfParsed(e.data, dataText, CHAIN_OPTIONS);
+  return chainHashOfDataJson(prevHash, e, data);
+}
+
+/**
+ * chainHash, given the canonical JSON of the event's data (`dataJson`: the caller knows it is, e.g. by
+ * isSimpleCanonicalJson) and its other fields checked (strings, a safe integer revision).
+ */
+export function chainHashOfDataJson(prevHash: string, e: Omit<ChainedFields, 'data'>, dataJson: string): string {
   const body =
-    `{"data":${canonicalJson(e.data, CHAIN_OPTIONS)},"effectiveDate":${JSON.stringify(e.effectiveDate)},` +
+    `{"data":${dataJson},"effectiveDate":${JSON.stringify(e.effectiveDate)},` +
     `"revision":${e.revision === 0 ? 0 : e.revision},"streamName":${JSON.stringify(e.streamName)},"type":${JSON.stringify(e.type)}}`;
   return sha256Hex(prevHash + body);
 }
@@ -108,6 +118,11 @@ export function leafBytes(e: LeafFields): Buffer {
 /** SHA-256(0x00 || leaf bytes) in lowercase hex ('\0' is the single byte 0x00 in UTF-8). */
 export function leafHashHex(e: LeafFields): string {
   return sha256Hex('\0' + leafJson(e));
+}
+
+/** SHA-256(0x00 || leaf bytes), written as 32 bytes into `out` at `offset`. */
+export function leafHashInto(e: LeafFields, out: Uint8Array, offset: number): void {
+  sha256Into('\0' + leafJson(e), out, offset);
 }
 
 /** SHA-256(0x00 || leaf bytes): the event's leaf hash in the ledger's Merkle tree. */

@@ -18,8 +18,9 @@
  * first event of the range against the stream's last event in the ranges before. Together these are
  * (a)–(d) for every event. The leaf hashes come out of each range in order, for the Merkle tree.
  */
-import { chainHash, GENESIS_HASH } from './leaf';
-import { checkShape, eventLeafHashHex, ExportedEvent } from './verify-ledger';
+import { isSimpleCanonicalJson } from './canonical-json';
+import { chainHash, chainHashOfDataJson, leafHashInto } from './leaf';
+import { checkShape, ExportedEvent } from './verify-ledger';
 
 /**
  * A range of consecutive events, checked: what RangeJoiner needs of it. Flat, so that a worker
@@ -94,21 +95,29 @@ export class RangeChecker {
       return;
     }
     try {
+      // Data stored as its own canonical JSON (as the embedded store writes it) is hashed as it stands,
+      // without parsing it: isSimpleCanonicalJson says true only of texts that are (see there).
+      const simple = isSimpleCanonicalJson(dataText);
       const e: ExportedEvent = {
         position,
         streamName,
         revision,
         type,
-        data: JSON.parse(dataText),
+        data: simple ? null : JSON.parse(dataText),
         effectiveDate,
         recordedAt,
         metadata: JSON.parse(metadataText),
       };
-      checkShape(e, i); // (a)
+      checkShape(e, i); // (a): not the data, which any JSON text is
       const m = e.metadata;
       if (i > 0 && !(position > this.lastPosition)) this.failed = true; // (b)
-      this.leaves.write(eventLeafHashHex(e), i * 32, 'hex');
-      if (chainHash(m.prevHash, e) !== m.hash) this.failed = true; // (c): m.hash is now 64 hex digits
+      leafHashInto(
+        { actor: { userId: m.userId, role: m.role }, hash: m.hash, position, recordedAt, revision, streamName },
+        this.leaves,
+        i * 32,
+      );
+      const hash = simple ? chainHashOfDataJson(m.prevHash, e, dataText) : chainHash(m.prevHash, e, dataText);
+      if (hash !== m.hash) this.failed = true; // (c): m.hash is now 64 hex digits
       const s = this.inRange.get(streamName);
       if (s) {
         if (revision !== s.lastRevision + 1 || m.prevHash !== s.lastHash) this.failed = true; // (d)
@@ -162,12 +171,23 @@ export class RangeChecker {
   }
 }
 
-const hex = (bytes: Uint8Array, k: number): string => Buffer.from(bytes.buffer, bytes.byteOffset + k * 32, 32).toString('hex');
+/** Do the 32 bytes of `a` at `ai` equal those of `b` at `bi`? */
+function same32(a: Uint8Array, ai: number, b: Uint8Array, bi: number): boolean {
+  for (let i = 0; i < 32; i++) if (a[ai + i] !== b[bi + i]) return false;
+  return true;
+}
+
+const GENESIS = new Uint8Array(32);
 
 /** Joins checked ranges in ledger order: (b) and (d) across the ranges. */
 export class RangeJoiner {
-  /** Per stream, its last event so far: revision and hash. */
-  private readonly heads = new Map<string, { revision: number; hash: string }>();
+  /**
+   * Per stream, its last event so far: a slot, holding its revision (revisions[slot]) and its hash
+   * (32 bytes of hashes at 32·slot). Flat arrays, so that joining allocates nothing per stream but its name.
+   */
+  private readonly slots = new Map<string, number>();
+  private revisions = new Float64Array(1024);
+  private hashes = new Uint8Array(1024 * 32);
   private last: string | null = null;
   private events = 0;
 
@@ -186,27 +206,43 @@ export class RangeJoiner {
     if (!r.ok) return false;
     if (r.count === 0) return true;
     if (this.last !== null && !(r.firstPosition > this.last)) return false; // (b)
-    const { heads } = this;
+    const { slots } = this;
     const n = r.streamEnds.length;
+    const found = new Int32Array(n);
     const names = new Array<string>(n);
     for (let k = 0, start = 0; k < n; k++) {
       const name = (names[k] = r.streamNames.slice(start, r.streamEnds[k]));
       start = r.streamEnds[k];
-      const head = heads.get(name);
-      if (r.firstRevisions[k] !== (head ? head.revision + 1 : 0)) return false; // (d)
-      if (hex(r.firstPrevHashes, k) !== (head ? head.hash : GENESIS_HASH)) return false;
+      const slot = slots.get(name);
+      found[k] = slot ?? -1;
+      // (d): the stream's first event in the range follows its last event before it (or is its first).
+      if (slot === undefined) {
+        if (r.firstRevisions[k] !== 0 || !same32(r.firstPrevHashes, k * 32, GENESIS, 0)) return false;
+      } else if (r.firstRevisions[k] !== this.revisions[slot] + 1 || !same32(r.firstPrevHashes, k * 32, this.hashes, slot * 32)) {
+        return false;
+      }
     }
     for (let k = 0; k < n; k++) {
-      const head = heads.get(names[k]);
-      if (head) {
-        head.revision = r.lastRevisions[k];
-        head.hash = hex(r.lastHashes, k);
-      } else {
-        heads.set(names[k], { revision: r.lastRevisions[k], hash: hex(r.lastHashes, k) });
+      let slot = found[k];
+      if (slot < 0) {
+        slot = slots.size;
+        slots.set(names[k], slot);
+        if (slot >= this.revisions.length) this.grow();
       }
+      this.revisions[slot] = r.lastRevisions[k];
+      for (let i = 0; i < 32; i++) this.hashes[slot * 32 + i] = r.lastHashes[k * 32 + i];
     }
     this.last = r.lastPosition;
     this.events += r.count;
     return true;
+  }
+
+  private grow(): void {
+    const revisions = new Float64Array(this.revisions.length * 2);
+    revisions.set(this.revisions);
+    const hashes = new Uint8Array(this.hashes.length * 2);
+    hashes.set(this.hashes);
+    this.revisions = revisions;
+    this.hashes = hashes;
   }
 }

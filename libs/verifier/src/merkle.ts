@@ -15,7 +15,7 @@
  * a fixed hash; the right edge of a tree whose size is not a power of two is recomputed from
  * complete subtrees whenever it is needed (see `rangeNodes`).
  */
-import { sha256Hex } from './sha256';
+import { sha256Hex, sha256Into } from './sha256';
 
 /** MTH of the empty tree: SHA-256 of the empty string. */
 export const EMPTY_TREE_HASH: Buffer = Buffer.from(sha256Hex(''), 'hex');
@@ -391,7 +391,7 @@ export type NodeSink = (level: number, index: number, hash: Buffer) => void;
  * Give it a NodeSink (e.g. InMemoryNodeStore.putNode) to keep every complete node for proofs.
  *
  * The subtree roots live in one preallocated Buffer (64 slots of 32 bytes: enough for any size up
- * to 2^53), so appending allocates nothing but the hash computation's own hex string.
+ * to 2^53), so appending allocates nothing but each hash computation's own 32-byte result.
  */
 export class MerkleAccumulator {
   private _size = 0;
@@ -456,7 +456,7 @@ export class MerkleAccumulator {
       this.depth--;
       scratch[0] = 0x01;
       roots.copy(scratch, 1, this.depth * 32, this.depth * 32 + 32);
-      scratch.write(sha256Hex(scratch), 33, 'hex');
+      sha256Into(scratch, scratch, 33);
       s = half(s);
       index = half(index);
       level++;
@@ -475,7 +475,7 @@ export class MerkleAccumulator {
     for (let i = this.depth - 2; i >= 0; i--) {
       out[0] = 0x01;
       this.roots.copy(out, 1, i * 32, i * 32 + 32);
-      out.write(sha256Hex(out), 33, 'hex');
+      sha256Into(out, out, 33);
     }
     return Buffer.from(out.subarray(33));
   }
