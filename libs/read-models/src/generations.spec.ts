@@ -48,13 +48,14 @@ function generationsIn(file: string): number[] {
   }
 }
 
-/** Until the store has dropped what it retired and given the space back (both run after the swap). */
+/** Until the store has dropped what it retired and given the space back, its WAL included (all run after the swap). */
 async function settled(file: string, generations: number): Promise<void> {
   for (let i = 0; i < 200; i++) {
     const db = new Database(file, { readonly: true });
     const free = Number(db.pragma('freelist_count', { simple: true }));
     db.close();
-    if (generationsIn(file).length === generations && free === 0) return;
+    const walBytes = existsSync(file + '-wal') ? statSync(file + '-wal').size : 0;
+    if (generationsIn(file).length === generations && free === 0 && walBytes === 0) return;
     await new Promise((r) => setTimeout(r, 10));
   }
 }

@@ -263,7 +263,12 @@ export class SqliteReadStore implements ReadStore {
         this.db.pragma('incremental_vacuum(4096)');
         await new Promise((resolve) => setImmediate(resolve));
       }
-      if (this.db.open) this.db.pragma('wal_checkpoint(TRUNCATE)');
+      // The WAL (it may hold up to 64 MiB between checkpoints) goes back too; a reader in the way is waited for, a little.
+      for (let attempt = 0; attempt < 50 && this.db.open; attempt++) {
+        const [result] = this.db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
+        if (!result?.busy) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
     } finally {
       this.vacuuming = false;
     }
