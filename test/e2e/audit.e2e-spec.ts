@@ -131,7 +131,10 @@ describe('audit over HTTP (embedded default)', () => {
         .expect(404);
       const unknown = await t.http.get('/api/v1/audit/streams/allocation-00000000-0000-4000-8000-000000000000').set(auditor()).expect(404);
       expect(other.body.title).toBe(unknown.body.title);
-      expect(other.body.detail).not.toContain('53');
+      // Says no more of a stream in another region than of one that does not exist (its random id may hold "53").
+      expect(other.body.detail.replace(allocationId, '<id>')).toBe(
+        unknown.body.detail.replace('00000000-0000-4000-8000-000000000000', '<id>'),
+      );
       const bad = await t.http.get('/api/v1/audit/streams/bad%20name').set(auditor()).expect(400);
       expect(bad.headers['content-type']).toMatch(/application\/problem\+json/);
       expect(bad.body.errors).toEqual([expect.objectContaining({ field: 'streamName' })]);
