@@ -100,7 +100,8 @@ export class SqliteEventStore implements EventStore {
     this.db.pragma('busy_timeout = 5000');
     // Checkpoints every 64 MiB of WAL, not every 4 MiB: appends of random ids dirty pages all over the
     // indexes, and each checkpoint copies (and fsyncs) every page once however often it changed since the
-    // last; at the default, a roster import spent about a third of its time in checkpoints.
+    // last; at the default, a roster import spent about a third of its time committing, and with this it
+    // ran about a quarter faster (README, Performance).
     this.db.pragma('wal_autocheckpoint = 16384');
     this.db.pragma('journal_size_limit = 67108864');
     tunePageCache(this.db);
@@ -323,7 +324,7 @@ export class SqliteEventStore implements EventStore {
   async readStreams(streamNames: readonly string[], options: ReadStreamsOptions = {}): Promise<Map<string, RecordedEvent[]>> {
     const out = new Map<string, RecordedEvent[]>();
     const after = options.fromRevision;
-    const readAll = () => {
+    const readEach = () => {
       for (const name of streamNames) {
         const revision = after?.get(name);
         const rows = revision === undefined ? this.stmts.readStream.all(name) : this.stmts.readStreamAfter.all(name, revision);
@@ -331,8 +332,8 @@ export class SqliteEventStore implements EventStore {
       }
     };
     // One statement is consistent on its own; several streams are read in one transaction, one snapshot.
-    if (streamNames.length === 1) readAll();
-    else this.reader.transaction(readAll)();
+    if (streamNames.length === 1) readEach();
+    else this.reader.transaction(readEach)();
     return out;
   }
 

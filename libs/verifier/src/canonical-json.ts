@@ -51,57 +51,6 @@ export function canonicalJson(value: unknown, options: CanonicalJsonOptions = {}
 }
 
 /**
- * canonicalJson(value, options), given a text that `value` was parsed from (JSON.parse(text)): the
- * text itself when it is already that canonical JSON (as the embedded ledger stores event data),
- * which is checked without writing anything new: members in sorted order at every depth, no member
- * whose name JSON.stringify would move (array indices) or that an assignment would not add
- * (`__proto__`), every value one the options accept, and JSON.stringify of the value equal to the
- * text. Otherwise canonicalJson(value, options).
- */
-export function canonicalJsonOfParsed(value: unknown, text: string, options: CanonicalJsonOptions = {}): string {
-  const fractions = options.allowFractions === true;
-  const surrogates = options.allowLoneSurrogates === true;
-  if (value !== undefined && inCanonicalOrder(value, fractions, surrogates) && JSON.stringify(value) === text) return text;
-  return canonicalJson(value, options);
-}
-
-/** Would sortedForStringify give `value` back as it is? (Allocates nothing.) */
-function inCanonicalOrder(value: unknown, fractions: boolean, surrogates: boolean): boolean {
-  switch (typeof value) {
-    case 'string':
-      return surrogates || !LONE_SURROGATE.test(value);
-    case 'boolean':
-      return true;
-    case 'number':
-      return Number.isSafeInteger(value) || (fractions && Number.isFinite(value));
-    case 'object': {
-      if (value === null) return true;
-      if (Array.isArray(value)) {
-        for (let i = 0; i < value.length; i++) if (!inCanonicalOrder(value[i], fractions, surrogates)) return false;
-        return true;
-      }
-      const proto = Object.getPrototypeOf(value);
-      if (proto !== Object.prototype && proto !== null) return false;
-      const obj = value as Record<string, unknown>;
-      let previous: string | undefined;
-      for (const key in obj) {
-        if (!Object.prototype.hasOwnProperty.call(obj, key)) return false;
-        const c = key.charCodeAt(0);
-        if ((c >= 0x30 && c <= 0x39) || key === '__proto__') return false;
-        if (!surrogates && LONE_SURROGATE.test(key)) return false;
-        if (previous !== undefined && !(previous < key)) return false;
-        previous = key;
-        const v = obj[key];
-        if (v === undefined || !inCanonicalOrder(v, fractions, surrogates)) return false;
-      }
-      return true;
-    }
-    default:
-      return false;
-  }
-}
-
-/**
  * Is `text` canonical JSON as it stands, for any options: the canonical JSON of JSON.parse(text)?
  * A quick scan, without parsing, that answers true only for a simple kind of text: no whitespace, no
  * backslash and no UTF-16 surrogate in strings (nor any character below U+0020), integers of at most

@@ -12,7 +12,7 @@
  *                  { "actor": { "role", "userId" }, "hash", "position", "recordedAt", "revision", "streamName" }
  *      leaf hash = SHA-256(0x00 || leaf)
  */
-import { canonicalJson, canonicalJsonOfParsed } from './canonical-json';
+import { canonicalJson } from './canonical-json';
 import { sha256Hex, sha256Into } from './sha256';
 
 /** The `prevHash` of a stream's first event. */
@@ -35,7 +35,7 @@ export interface ChainedFields {
  * accepts, fractions (written as RFC 8785 writes them) and lone surrogates (escaped \udxxx) are
  * accepted here rather than refused.
  */
-export function chainHash(prevHash: string, e: ChainedFields, dataText?: string): string {
+export function chainHash(prevHash: string, e: ChainedFields): string {
   // canonicalJson({ streamName, revision, type, data, effectiveDate }) written out with the keys in
   // their sorted order (data, effectiveDate, revision, streamName, type); the tests check it is the same.
   if (
@@ -53,9 +53,7 @@ export function chainHash(prevHash: string, e: ChainedFields, dataText?: string)
         ),
     );
   }
-  // The data's canonical JSON: its stored text itself when that is canonical already (canonicalJsonOfParsed).
-  const data = dataText === undefined ? canonicalJson(e.data, CHAIN_OPTIONS) : canonicalJsonOfParsed(e.data, dataText, CHAIN_OPTIONS);
-  return chainHashOfDataJson(prevHash, e, data);
+  return chainHashOfDataJson(prevHash, e, canonicalJson(e.data, CHAIN_OPTIONS));
 }
 
 /**

@@ -116,7 +116,7 @@ export class RangeChecker {
         this.leaves,
         i * 32,
       );
-      const hash = simple ? chainHashOfDataJson(m.prevHash, e, dataText) : chainHash(m.prevHash, e, dataText);
+      const hash = simple ? chainHashOfDataJson(m.prevHash, e, dataText) : chainHash(m.prevHash, e);
       if (hash !== m.hash) this.failed = true; // (c): m.hash is now 64 hex digits
       const s = this.inRange.get(streamName);
       if (s) {

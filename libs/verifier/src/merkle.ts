@@ -391,7 +391,7 @@ export type NodeSink = (level: number, index: number, hash: Buffer) => void;
  * Give it a NodeSink (e.g. InMemoryNodeStore.putNode) to keep every complete node for proofs.
  *
  * The subtree roots live in one preallocated Buffer (64 slots of 32 bytes: enough for any size up
- * to 2^53), so appending allocates nothing but each hash computation's own 32-byte result.
+ * to 2^53), so appending allocates nothing but each hash computation's own hex string (sha256Into).
  */
 export class MerkleAccumulator {
   private _size = 0;

@@ -100,7 +100,6 @@ export interface WorkerContribution extends Contribution {
   reason: string;
 }
 
-/** Rule 12: does the PP 49/2020 discount apply to this worker's month? */
 /**
  * Rule 12's facts about a worker's month: when the membership was registered, whether it paid every
  * month up to July 2020, and how many of its months before `period` were paid.
@@ -114,6 +113,7 @@ export function eligibilityFor(enrolledOn: string, paidPeriods: ReadonlyArray<{ 
   return { registeredOn: enrolledOn, paidUpToJuly2020, monthsAlreadyPaid: paid.length };
 }
 
+/** Rule 12: does the PP 49/2020 discount apply to this worker's month? */
 export function reliefEligibility(eligibility: TariffEligibility): { eligible: boolean; reason: string } {
   const registeredAfterJuly = eligibility.registeredOn.slice(0, 7) > RELIEF_PAID_UP_TO;
   if (registeredAfterJuly) {
