@@ -74,8 +74,8 @@ const PROBE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const http = require('node:http');
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-let peak = 0, maxWait = 0, count = 0, measuring = false, due;
-setInterval(() => { const rss = process.memoryUsage.rss(); if (rss > peak) peak = rss; }, 10);
+let peak = 0, maxWait = 0, count = 0, measuring = false, due, lag = 0, tick = performance.now();
+setInterval(() => { const now = performance.now(); if (now - tick - 10 > lag) lag = now - tick - 10; tick = now; const rss = process.memoryUsage.rss(); if (rss > peak) peak = rss; }, 10);
 function ask() {
   due = performance.now();
   const req = http.get({ host: '127.0.0.1', port: workerData.port, path: '/health', agent }, (res) => {
@@ -91,9 +91,9 @@ function ask() {
 }
 ask();
 parentPort.on('message', (m) => {
-  if (m === 'start') { peak = process.memoryUsage.rss(); maxWait = 0; count = 0; measuring = true; parentPort.postMessage('started'); }
+  if (m === 'start') { peak = process.memoryUsage.rss(); maxWait = 0; count = 0; lag = 0; measuring = true; parentPort.postMessage('started'); }
   // A request still unanswered when the batch ends has waited at least this long.
-  if (m === 'stop') { measuring = false; if (due !== undefined) maxWait = Math.max(maxWait, performance.now() - due); parentPort.postMessage({ peak, maxWait, count }); }
+  if (m === 'stop') { measuring = false; if (due !== undefined) maxWait = Math.max(maxWait, performance.now() - due); parentPort.postMessage({ peak, maxWait, count, lag }); }
   if (m === 'exit') process.exit(0);
 });
 `;
@@ -125,7 +125,7 @@ class Probe {
     return this.ask('start');
   }
 
-  end(): Promise<{ peak: number; maxWait: number; count: number }> {
+  end(): Promise<{ peak: number; maxWait: number; count: number; lag: number }> {
     return this.ask('stop');
   }
 
@@ -286,7 +286,7 @@ export async function batchBench(options: { workers: number; months?: number; lo
       await settle();
       rawMs.push(await floor.copy(raw, head));
       log(
-        `${period}: ${Math.round(ms)} ms (raw ${Math.round(rawMs[m - 1])} ms), +${Math.round(monthGrowthMb[m - 1])} MB, /health max ${Math.round(seen.maxWait)} ms over ${seen.count} requests`,
+        `${period}: ${Math.round(ms)} ms (raw ${Math.round(rawMs[m - 1])} ms), +${Math.round(monthGrowthMb[m - 1])} MB, /health max ${Math.round(seen.maxWait)} ms over ${seen.count} requests (probe's own lag ${Math.round(seen.lag)} ms)`,
       );
     }
     return {

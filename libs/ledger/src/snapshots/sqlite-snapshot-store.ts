@@ -22,21 +22,25 @@ export class SqliteSnapshotStore implements SnapshotStore {
 
   constructor(file: string) {
     this.db = openOrStartAfresh(file);
+    // A rowid table: a worker's state passes 1 kB within a year, and a WITHOUT ROWID table stores rows that
+    // large on overflow pages (the twelfth batch read and wrote its snapshots 5-9 times slower than a rowid
+    // table, measured). The first version's table is a cache like this one: dropped, not migrated.
     this.db.exec(`
-      CREATE TABLE IF NOT EXISTS snapshots (
+      DROP TABLE IF EXISTS snapshots;
+      CREATE TABLE IF NOT EXISTS stream_snapshots (
         stream_name TEXT PRIMARY KEY,
         revision INTEGER NOT NULL,
         event_id TEXT NOT NULL,
         schema TEXT NOT NULL,
         state TEXT NOT NULL
-      ) WITHOUT ROWID;
+      );
     `);
     this.stmts = {
       load: this.db.prepare<[string, string], Row>(
-        'SELECT stream_name, revision, event_id, state FROM snapshots WHERE stream_name IN (SELECT value FROM json_each(?)) AND schema = ?',
+        'SELECT stream_name, revision, event_id, state FROM stream_snapshots WHERE stream_name IN (SELECT value FROM json_each(?)) AND schema = ?',
       ),
       save: this.db.prepare(
-        `INSERT INTO snapshots (stream_name, revision, event_id, schema, state) VALUES (?, ?, ?, ?, ?)
+        `INSERT INTO stream_snapshots (stream_name, revision, event_id, schema, state) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (stream_name) DO UPDATE SET revision = excluded.revision, event_id = excluded.event_id, schema = excluded.schema, state = excluded.state`,
       ),
     };
