@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { EventEmitter } from 'node:events';
 import {
   AppendOutcome,
+  AppendOutcomeUnknownError,
   AppendResult,
   categoryOf,
   EventStore,
@@ -22,6 +23,7 @@ import { GENESIS_HASH } from './hashing';
 import { sealEvents } from './sealing';
 import { chunkBySize } from './append-size';
 import { runSubscription } from './subscription-loop';
+import { LongWriter, PreparedWrite } from './sqlite-long-writer';
 
 interface EventRow {
   position: number;
@@ -61,6 +63,20 @@ function tunePageCache(db: Database.Database): void {
   db.pragma('cache_size = -65536');
 }
 
+/** The writer's connection, on the main thread and in the long writes' worker alike. */
+const WRITER_PRAGMAS = [
+  'journal_mode = WAL',
+  'synchronous = FULL',
+  'busy_timeout = 5000',
+  // Checkpoints every 64 MiB of WAL, not every 4 MiB: appends of random ids dirty pages all over the
+  // indexes, and each checkpoint copies (and fsyncs) every page once however often it changed since the
+  // last; at the default, a roster import spent about a third of its time committing, and with this it
+  // ran about a quarter faster (README, Performance).
+  'wal_autocheckpoint = 16384',
+  'journal_size_limit = 67108864',
+  'cache_size = -65536',
+];
+
 /**
  * The embedded ledger: one SQLite file, WAL with synchronous=FULL so an answered command survives a
  * power cut.
@@ -83,6 +99,8 @@ export class SqliteEventStore implements EventStore {
   private readonly stmts;
   /** Mutated in place, never reassigned: test wrappers (Object.create over the store) share it. */
   private readonly turn = { queue: [] as PendingWrite[], scheduled: false, writing: false };
+  /** Where long writes are inserted and committed, off the event loop (unless `longWritesInWorker: false`). */
+  private readonly longWriter: LongWriter | undefined;
 
   /**
    * `maxAppendBytes`: refuse one event larger than this (EventTooLargeError), as EventStoreDB would,
@@ -92,19 +110,10 @@ export class SqliteEventStore implements EventStore {
   constructor(
     file: string,
     private readonly clock: () => Date = () => new Date(),
-    private readonly options: { maxAppendBytes?: number } = {},
+    private readonly options: { maxAppendBytes?: number; longWritesInWorker?: boolean } = {},
   ) {
     this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('busy_timeout = 5000');
-    // Checkpoints every 64 MiB of WAL, not every 4 MiB: appends of random ids dirty pages all over the
-    // indexes, and each checkpoint copies (and fsyncs) every page once however often it changed since the
-    // last; at the default, a roster import spent about a third of its time committing, and with this it
-    // ran about a quarter faster (README, Performance).
-    this.db.pragma('wal_autocheckpoint = 16384');
-    this.db.pragma('journal_size_limit = 67108864');
-    tunePageCache(this.db);
+    for (const pragma of WRITER_PRAGMAS) this.db.pragma(pragma);
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS events (
         position INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -126,6 +135,7 @@ export class SqliteEventStore implements EventStore {
         last_hash TEXT NOT NULL
       );
     `);
+    this.longWriter = options.longWritesInWorker === false ? undefined : new LongWriter(file, WRITER_PRAGMAS);
     this.reader = new Database(file, { readonly: true });
     this.reader.pragma('busy_timeout = 5000');
     tunePageCache(this.reader);
@@ -233,8 +243,85 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
-  /** One long appendMany: one transaction, written a chunk per turn of the event loop. */
+  /**
+   * One long appendMany, one transaction: sealed here a chunk per turn of the event loop, inserted and
+   * committed by the worker thread. Written here instead (inserts included, the commit blocking the
+   * event loop) when there is no worker, when a stream appears twice in it, or when another process
+   * wrote one of its streams after it was sealed.
+   */
   private async writeLong(writes: StreamWrite[]): Promise<AppendOutcome[]> {
+    const streams = new Set(writes.map((w) => w.streamName));
+    if (this.longWriter && streams.size === writes.length) {
+      const outcomes = await this.writeLongInWorker(this.longWriter, writes);
+      if (outcomes) return outcomes;
+    }
+    return this.writeLongHere(writes);
+  }
+
+  /** Undefined when a stream's head moved after it was sealed (nothing was written: seal again). */
+  private async writeLongInWorker(writer: LongWriter, writes: StreamWrite[]): Promise<AppendOutcome[] | undefined> {
+    const results: AppendResult[] = new Array(writes.length);
+    let failedAt = 0;
+    let session: ReturnType<LongWriter['begin']> | undefined;
+    try {
+      if (!this.db.open) throw new Error('the ledger is closed');
+      session = writer.begin();
+      let chunk: PreparedWrite[] = [];
+      let inChunk = 0;
+      for (let i = 0; i < writes.length; i++) {
+        failedAt = i;
+        const w = writes[i];
+        const already = this.alreadyAppended(w.streamName, w.events);
+        if (already) {
+          results[i] = already;
+          continue;
+        }
+        const { current, sealed } = this.seal(w.streamName, w.events, w.expectedRevision);
+        const last = sealed[sealed.length - 1];
+        chunk.push({
+          index: i,
+          streamName: w.streamName,
+          category: categoryOf(w.streamName),
+          headRevision: current ? current.revision : -1,
+          headHash: current ? current.last_hash : '',
+          recordedAt: this.clock().toISOString(),
+          lastHash: last.metadata.hash,
+          rows: sealed.map((e) => [e.event.id, e.revision, e.event.type, e.dataJson, JSON.stringify(e.metadata), e.event.effectiveDate]),
+        });
+        results[i] = { nextRevision: last.revision, position: '' };
+        inChunk += w.events.length;
+        if (inChunk >= LONG_WRITE_CHUNK) {
+          session.send(chunk);
+          chunk = [];
+          inChunk = 0;
+          await new Promise((resolve) => setImmediate(resolve));
+          if (!this.db.open) throw new Error('the ledger was closed during a write');
+        }
+      }
+      session.send(chunk);
+    } catch (error) {
+      session?.abort();
+      return notWritten(writes, failedAt, error as Error);
+    }
+    let answer;
+    try {
+      answer = await session.commit();
+    } catch (error) {
+      // The thread stopped after the commit was asked for: whether it was written is unknown.
+      return writes.map((w) => ({ ok: false, error: new AppendOutcomeUnknownError(w.streamName, error as Error) }));
+    }
+    if (!answer.ok) {
+      if (answer.stale) return undefined;
+      const error = Object.assign(new Error(answer.error.message), answer.error);
+      return notWritten(writes, Math.max(answer.index, 0), error);
+    }
+    for (const [index, position] of answer.positions) results[index] = { ...results[index], position: sqlitePosition(position) };
+    this.appended.emit('appended');
+    return results.map((result) => ({ ok: true, result }));
+  }
+
+  /** One long appendMany written on this thread: one transaction, a chunk per turn of the event loop. */
+  private async writeLongHere(writes: StreamWrite[]): Promise<AppendOutcome[]> {
     const results: AppendResult[] = [];
     let failedAt = 0;
     try {
@@ -263,22 +350,11 @@ export class SqliteEventStore implements EventStore {
   }
 
   private appendInTransaction(streamName: string, events: NewEvent[], expected: ExpectedRevision): AppendResult {
-    if (events.length === 0) throw new Error('append needs at least one event');
     const already = this.alreadyAppended(streamName, events);
     if (already) return already;
-    const current = this.stmts.stream.get(streamName);
-    const actual = current ? current.revision : 'no_stream';
-    const ok =
-      expected === 'any' ||
-      (expected === 'no_stream' && !current) ||
-      (expected === 'stream_exists' && !!current) ||
-      (typeof expected === 'number' && current?.revision === expected);
-    if (!ok) throw new WrongExpectedRevisionError(streamName, expected, actual);
-
+    const { sealed } = this.seal(streamName, events, expected);
     const recordedAt = this.clock().toISOString();
     const category = categoryOf(streamName);
-    const sealed = sealEvents(streamName, current ? current.revision : -1, current?.last_hash ?? GENESIS_HASH, events);
-    if (this.options.maxAppendBytes !== undefined) chunkBySize(streamName, sealed, this.options.maxAppendBytes);
     let position = 0;
     for (const s of sealed) {
       position = Number(
@@ -301,8 +377,24 @@ export class SqliteEventStore implements EventStore {
     return { nextRevision: last.revision, position: sqlitePosition(position) };
   }
 
+  /** Checks the expected revision against the stream's head, and seals the events onto it. */
+  private seal(streamName: string, events: NewEvent[], expected: ExpectedRevision) {
+    const current = this.stmts.stream.get(streamName);
+    const actual = current ? current.revision : 'no_stream';
+    const ok =
+      expected === 'any' ||
+      (expected === 'no_stream' && !current) ||
+      (expected === 'stream_exists' && !!current) ||
+      (typeof expected === 'number' && current?.revision === expected);
+    if (!ok) throw new WrongExpectedRevisionError(streamName, expected, actual);
+    const sealed = sealEvents(streamName, current ? current.revision : -1, current?.last_hash ?? GENESIS_HASH, events);
+    if (this.options.maxAppendBytes !== undefined) chunkBySize(streamName, sealed, this.options.maxAppendBytes);
+    return { current, sealed };
+  }
+
   /** A retried append (same event ids, same stream) answers what the first one did and writes nothing. */
   private alreadyAppended(streamName: string, events: NewEvent[]): AppendResult | undefined {
+    if (events.length === 0) throw new Error('append needs at least one event');
     const first = this.stmts.byId.get(events[0].id);
     if (!first) return undefined;
     const rows = events.map((e) => this.stmts.byId.get(e.id));
@@ -420,6 +512,7 @@ export class SqliteEventStore implements EventStore {
     this.appended.removeAllListeners();
     // A write in hand finishes first (a long one yields between its chunks).
     while (this.turn.writing || this.turn.queue.length > 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    await this.longWriter?.close();
     if (this.reader.open) this.reader.close();
     if (this.db.open) this.db.close();
   }
