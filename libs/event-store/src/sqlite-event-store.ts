@@ -271,12 +271,24 @@ export class SqliteEventStore implements EventStore {
       for (let i = 0; i < writes.length; i++) {
         failedAt = i;
         const w = writes[i];
-        const already = this.alreadyAppended(w.streamName, w.events);
+        // Only a write whose expected head is not the head can be a retry (its events moved the head); a
+        // write expecting 'any' or 'stream_exists' is looked up first, as on this thread.
+        const exact = w.expectedRevision === 'no_stream' || typeof w.expectedRevision === 'number';
+        const already = exact ? undefined : this.alreadyAppended(w.streamName, w.events);
         if (already) {
           results[i] = already;
           continue;
         }
-        const { current, sealed } = this.seal(w.streamName, w.events, w.expectedRevision);
+        let sealing;
+        try {
+          sealing = this.seal(w.streamName, w.events, w.expectedRevision);
+        } catch (error) {
+          const retried = exact && error instanceof WrongExpectedRevisionError ? this.alreadyAppended(w.streamName, w.events) : undefined;
+          if (!retried) throw error;
+          results[i] = retried;
+          continue;
+        }
+        const { current, sealed } = sealing;
         const last = sealed[sealed.length - 1];
         chunk.push({
           index: i,
@@ -315,9 +327,11 @@ export class SqliteEventStore implements EventStore {
       const error = Object.assign(new Error(answer.error.message), answer.error);
       return notWritten(writes, Math.max(answer.index, 0), error);
     }
-    for (const [index, position] of answer.positions) results[index] = { ...results[index], position: sqlitePosition(position) };
+    for (const [index, position] of answer.positions) results[index].position = sqlitePosition(position);
     this.appended.emit('appended');
-    return results.map((result) => ({ ok: true, result }));
+    const outcomes: AppendOutcome[] = new Array(results.length);
+    for (let i = 0; i < results.length; i++) outcomes[i] = { ok: true, result: results[i] };
+    return outcomes;
   }
 
   /** One long appendMany written on this thread: one transaction, a chunk per turn of the event loop. */

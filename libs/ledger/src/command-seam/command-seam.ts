@@ -149,9 +149,11 @@ export class CommandSeam {
           throw new Conflict('the ledger kept changing while this command was decided; try again');
         throw outcomes[0].error;
       }
-      const notWritten = writes.flatMap((w, i) =>
-        outcomes[i].ok ? [] : [{ streamName: w.streamName, error: (outcomes[i] as { error: Error }).error }],
-      );
+      const notWritten: CommandOutcome<S, E>['notWritten'] = [];
+      for (let i = 0; i < writes.length; i++) {
+        const outcome = outcomes[i];
+        if (!outcome.ok) notWritten.push({ streamName: writes[i].streamName, error: outcome.error });
+      }
       let position = maxPosition(outcomes);
       if (record && !this.store.atomicAppendMany && notWritten.length === 0) position = await this.recordAccepted(record, command, context);
       return { state, events, position, replayed: false, notWritten };
@@ -294,12 +296,14 @@ export class CommandSeam {
     context: CommandContext,
   ): Promise<StreamWrite[]> {
     const byStream = new Map<string, E[]>();
-    for (const e of events) {
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i];
       const name = plan.streamOf?.(e) ?? plan.streams[0];
       if (!expected.has(name)) throw new Error(`${e.type} belongs to ${name}, which the command did not load`);
       const list = byStream.get(name);
       if (list) list.push(e);
       else byStream.set(name, [e]);
+      if (i % EVENTS_PER_TURN === EVENTS_PER_TURN - 1) await breathe();
     }
     const eventContext = this.eventContext(context);
     const writes: StreamWrite[] = [];
@@ -365,7 +369,8 @@ export class CommandSeam {
 
   private appended(writes: StreamWrite[], outcomes: AppendOutcome[]): void {
     if (this.appendListeners.length === 0) return;
-    const events = writes.flatMap((w, i) => (outcomes[i].ok ? w.events : []));
+    const events: NewEvent[] = [];
+    for (let i = 0; i < writes.length; i++) if (outcomes[i].ok) for (const e of writes[i].events) events.push(e);
     for (const listener of this.appendListeners) listener(events);
   }
 
@@ -373,7 +378,11 @@ export class CommandSeam {
   private async appendConfirmed(writes: StreamWrite[]): Promise<AppendOutcome[]> {
     const outcomes = await this.store.appendMany(writes);
     for (let retry = 1; ; retry++) {
-      const unknown = outcomes.flatMap((o, i) => (!o.ok && isUnknownOutcome(o.error) ? [i] : []));
+      const unknown: number[] = [];
+      for (let i = 0; i < outcomes.length; i++) {
+        const o = outcomes[i];
+        if (!o.ok && isUnknownOutcome(o.error)) unknown.push(i);
+      }
       if (unknown.length === 0) {
         this.appended(writes, outcomes);
         return outcomes;
@@ -415,7 +424,12 @@ function isUnknownOutcome(error: Error): boolean {
 }
 
 function maxPosition(outcomes: AppendOutcome[]): string {
-  return outcomes.reduce((p, o) => (o.ok && o.result.position > p ? o.result.position : p), '');
+  let max = '';
+  for (let i = 0; i < outcomes.length; i++) {
+    const o = outcomes[i];
+    if (o.ok && o.result.position > max) max = o.result.position;
+  }
+  return max;
 }
 
 export function toDomainEvent<E extends DomainEvent>(e: RecordedEvent): E {
