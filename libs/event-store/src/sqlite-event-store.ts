@@ -23,7 +23,7 @@ import { GENESIS_HASH } from './hashing';
 import { sealEvents } from './sealing';
 import { chunkBySize } from './append-size';
 import { runSubscription } from './subscription-loop';
-import { LongWriter, PreparedWrite } from './sqlite-long-writer';
+import { LongWriter, LongWriteSession, PreparedWrite } from './sqlite-long-writer';
 
 interface EventRow {
   position: number;
@@ -35,6 +35,11 @@ interface EventRow {
   metadata: string;
   effective_date: string;
   recorded_at: string;
+}
+
+interface StreamHeadRow {
+  revision: number;
+  last_hash: string;
 }
 
 const POSITION_DIGITS = 20;
@@ -141,9 +146,7 @@ export class SqliteEventStore implements EventStore {
     tunePageCache(this.reader);
     this.appended.setMaxListeners(0);
     this.stmts = {
-      stream: this.db.prepare<[string], { revision: number; last_hash: string }>(
-        'SELECT revision, last_hash FROM streams WHERE stream_name = ?',
-      ),
+      stream: this.db.prepare<[string], StreamHeadRow>('SELECT revision, last_hash FROM streams WHERE stream_name = ?'),
       byId: this.db.prepare<[string], { position: number; stream_name: string; revision: number }>(
         'SELECT position, stream_name, revision FROM events WHERE id = ?',
       ),
@@ -244,73 +247,71 @@ export class SqliteEventStore implements EventStore {
   }
 
   /**
-   * One long appendMany, one transaction: sealed here a chunk per turn of the event loop, inserted and
-   * committed by the worker thread. Written here instead (inserts included, the commit blocking the
-   * event loop) when there is no worker, when a stream appears twice in it, or when another process
-   * wrote one of its streams after it was sealed.
+   * One long appendMany, one transaction: the worker thread opens it, reads the stream heads and inserts;
+   * the events are sealed here on those heads, a chunk at a time while the worker reads the next chunk's
+   * heads. Written here instead (inserts included, the commit blocking the event loop) when there is no
+   * worker or when a stream appears twice in it.
    */
   private async writeLong(writes: StreamWrite[]): Promise<AppendOutcome[]> {
     const streams = new Set(writes.map((w) => w.streamName));
-    if (this.longWriter && streams.size === writes.length) {
-      const outcomes = await this.writeLongInWorker(this.longWriter, writes);
-      if (outcomes) return outcomes;
-    }
+    if (this.longWriter && streams.size === writes.length) return this.writeLongInWorker(this.longWriter, writes);
     return this.writeLongHere(writes);
   }
 
-  /** Undefined when a stream's head moved after it was sealed (nothing was written: seal again). */
-  private async writeLongInWorker(writer: LongWriter, writes: StreamWrite[]): Promise<AppendOutcome[] | undefined> {
+  private async writeLongInWorker(writer: LongWriter, writes: StreamWrite[]): Promise<AppendOutcome[]> {
     const results: AppendResult[] = new Array(writes.length);
     let failedAt = 0;
-    let session: ReturnType<LongWriter['begin']> | undefined;
+    let session: LongWriteSession | undefined;
+    // Chunks of about LONG_WRITE_CHUNK events: [first write, end).
+    const chunks: Array<[number, number]> = [];
+    for (let i = 0, start = 0, events = 0; i < writes.length; i++) {
+      events += writes[i].events.length;
+      if (events >= LONG_WRITE_CHUNK || i === writes.length - 1) {
+        chunks.push([start, i + 1]);
+        start = i + 1;
+        events = 0;
+      }
+    }
+    const headsOf = (chunk: [number, number]) => session!.heads(writes.slice(chunk[0], chunk[1]).map((w) => w.streamName));
     try {
       if (!this.db.open) throw new Error('the ledger is closed');
       session = writer.begin();
-      let chunk: PreparedWrite[] = [];
-      let inChunk = 0;
-      for (let i = 0; i < writes.length; i++) {
-        failedAt = i;
-        const w = writes[i];
-        // Only a write whose expected head is not the head can be a retry (its events moved the head); a
-        // write expecting 'any' or 'stream_exists' is looked up first, as on this thread.
-        const exact = w.expectedRevision === 'no_stream' || typeof w.expectedRevision === 'number';
-        const already = exact ? undefined : this.alreadyAppended(w.streamName, w.events);
-        if (already) {
-          results[i] = already;
-          continue;
+      let next = chunks.length ? headsOf(chunks[0]) : undefined;
+      for (let c = 0; c < chunks.length; c++) {
+        const heads = await next!;
+        if (!this.db.open) throw new Error('the ledger was closed during a write');
+        // Empty: the transaction already failed in the worker, and the commit says why.
+        if (heads.length === 0) break;
+        next = c + 1 < chunks.length ? headsOf(chunks[c + 1]) : undefined;
+        const prepared: PreparedWrite[] = [];
+        for (let i = chunks[c][0]; i < chunks[c][1]; i++) {
+          failedAt = i;
+          const w = writes[i];
+          const head = heads[i - chunks[c][0]];
+          const sealed = this.sealOn(
+            w.streamName,
+            w.events,
+            w.expectedRevision,
+            head ? { revision: head[0], last_hash: head[1] } : undefined,
+          );
+          if (!Array.isArray(sealed)) {
+            results[i] = sealed;
+            continue;
+          }
+          const last = sealed[sealed.length - 1];
+          prepared.push({
+            index: i,
+            streamName: w.streamName,
+            category: categoryOf(w.streamName),
+            recordedAt: this.clock().toISOString(),
+            lastHash: last.metadata.hash,
+            rows: sealed.map((e) => [e.event.id, e.revision, e.event.type, e.dataJson, JSON.stringify(e.metadata), e.event.effectiveDate]),
+          });
+          results[i] = { nextRevision: last.revision, position: '' };
         }
-        let sealing;
-        try {
-          sealing = this.seal(w.streamName, w.events, w.expectedRevision);
-        } catch (error) {
-          const retried = exact && error instanceof WrongExpectedRevisionError ? this.alreadyAppended(w.streamName, w.events) : undefined;
-          if (!retried) throw error;
-          results[i] = retried;
-          continue;
-        }
-        const { current, sealed } = sealing;
-        const last = sealed[sealed.length - 1];
-        chunk.push({
-          index: i,
-          streamName: w.streamName,
-          category: categoryOf(w.streamName),
-          headRevision: current ? current.revision : -1,
-          headHash: current ? current.last_hash : '',
-          recordedAt: this.clock().toISOString(),
-          lastHash: last.metadata.hash,
-          rows: sealed.map((e) => [e.event.id, e.revision, e.event.type, e.dataJson, JSON.stringify(e.metadata), e.event.effectiveDate]),
-        });
-        results[i] = { nextRevision: last.revision, position: '' };
-        inChunk += w.events.length;
-        if (inChunk >= LONG_WRITE_CHUNK) {
-          session.send(chunk);
-          chunk = [];
-          inChunk = 0;
-          await new Promise((resolve) => setImmediate(resolve));
-          if (!this.db.open) throw new Error('the ledger was closed during a write');
-        }
+        session.send(prepared);
       }
-      session.send(chunk);
+      await next; // none left unanswered
     } catch (error) {
       session?.abort();
       return notWritten(writes, failedAt, error as Error);
@@ -322,11 +323,7 @@ export class SqliteEventStore implements EventStore {
       // The thread stopped after the commit was asked for: whether it was written is unknown.
       return writes.map((w) => ({ ok: false, error: new AppendOutcomeUnknownError(w.streamName, error as Error) }));
     }
-    if (!answer.ok) {
-      if (answer.stale) return undefined;
-      const error = Object.assign(new Error(answer.error.message), answer.error);
-      return notWritten(writes, Math.max(answer.index, 0), error);
-    }
+    if (!answer.ok) return notWritten(writes, Math.max(answer.index, 0), Object.assign(new Error(answer.error.message), answer.error));
     for (const [index, position] of answer.positions) results[index].position = sqlitePosition(position);
     this.appended.emit('appended');
     const outcomes: AppendOutcome[] = new Array(results.length);
@@ -394,6 +391,10 @@ export class SqliteEventStore implements EventStore {
   /** Checks the expected revision against the stream's head, and seals the events onto it. */
   private seal(streamName: string, events: NewEvent[], expected: ExpectedRevision) {
     const current = this.stmts.stream.get(streamName);
+    return { current, sealed: this.sealChecked(streamName, events, expected, current) };
+  }
+
+  private sealChecked(streamName: string, events: NewEvent[], expected: ExpectedRevision, current: StreamHeadRow | undefined) {
     const actual = current ? current.revision : 'no_stream';
     const ok =
       expected === 'any' ||
@@ -403,7 +404,25 @@ export class SqliteEventStore implements EventStore {
     if (!ok) throw new WrongExpectedRevisionError(streamName, expected, actual);
     const sealed = sealEvents(streamName, current ? current.revision : -1, current?.last_hash ?? GENESIS_HASH, events);
     if (this.options.maxAppendBytes !== undefined) chunkBySize(streamName, sealed, this.options.maxAppendBytes);
-    return { current, sealed };
+    return sealed;
+  }
+
+  /**
+   * Seals a long write's events on the head the worker read, or answers the first append when this is
+   * its retry. Only a write whose expected head is not the head can be a retry (its events moved the
+   * head); a write expecting 'any' or 'stream_exists' is looked up first, as on this thread.
+   */
+  private sealOn(streamName: string, events: NewEvent[], expected: ExpectedRevision, head: StreamHeadRow | undefined) {
+    const exact = expected === 'no_stream' || typeof expected === 'number';
+    const already = exact ? undefined : this.alreadyAppended(streamName, events);
+    if (already) return already;
+    try {
+      return this.sealChecked(streamName, events, expected, head);
+    } catch (error) {
+      const retried = exact && error instanceof WrongExpectedRevisionError ? this.alreadyAppended(streamName, events) : undefined;
+      if (!retried) throw error;
+      return retried;
+    }
   }
 
   /** A retried append (same event ids, same stream) answers what the first one did and writes nothing. */

@@ -29,7 +29,7 @@ describe('the embedded store: long writes inserted and committed in a worker thr
     await store.close();
     rmSync(dir, { recursive: true, force: true });
   });
-  const spy = (name: 'writeLongInWorker' | 'writeLongHere' | 'seal') =>
+  const spy = (name: 'writeLongInWorker' | 'writeLongHere' | 'sealOn') =>
     jest.spyOn(store as unknown as Record<typeof name, (...args: unknown[]) => unknown>, name);
 
   it('writes a long appendMany in the worker: every write answered with its own position, the chains continued after it', async () => {
@@ -84,23 +84,28 @@ describe('the embedded store: long writes inserted and committed in a worker thr
     expect(await store.readStream('d-0')).toEqual([]);
   });
 
-  it('a stream another process wrote after it was sealed is never overwritten: the write is decided again on this thread', async () => {
-    const writes = many(LONG_WRITE_EVENTS + 10, 's');
-    const original = (store as unknown as { seal: (...args: unknown[]) => unknown }).seal.bind(store);
-    const here = spy('writeLongHere');
-    const other = new Database(file);
-    spy('seal').mockImplementationOnce((...args: unknown[]) => {
-      const sealed = original(...args);
-      // Another process appends to the same stream between the seal and the worker's transaction.
-      other.prepare("INSERT INTO streams (stream_name, revision, last_hash) VALUES ('s-0', 0, 'elsewhere')").run();
-      return sealed;
+  it('seals on heads read inside its transaction: another process can write nothing until the commit, and what it wrote before is seen', async () => {
+    const other = new Database(file, { timeout: 0 });
+    other.prepare("INSERT INTO streams (stream_name, revision, last_hash) VALUES ('s-9', 0, 'elsewhere')").run();
+    const blocked: unknown[] = [];
+    const original = (store as unknown as { sealOn: (...args: unknown[]) => unknown }).sealOn.bind(store);
+    spy('sealOn').mockImplementation((...args: unknown[]) => {
+      if (blocked.length === 0) {
+        try {
+          other.prepare("INSERT INTO streams (stream_name, revision, last_hash) VALUES ('s-0', 0, 'elsewhere')").run();
+          blocked.push('written');
+        } catch (error) {
+          blocked.push((error as { code?: string }).code);
+        }
+      }
+      return original(...args);
     });
-    const outcomes = await store.appendMany(writes);
+    const outcomes = await store.appendMany(many(LONG_WRITE_EVENTS + 10, 's'));
     other.close();
-    expect(here).toHaveBeenCalledTimes(1);
-    expect(!outcomes[0].ok && outcomes[0].error).toBeInstanceOf(WrongExpectedRevisionError);
+    expect(blocked).toEqual(['SQLITE_BUSY']);
+    expect(!outcomes[9].ok && outcomes[9].error).toBeInstanceOf(WrongExpectedRevisionError);
     expect(outcomes.every((o) => !o.ok)).toBe(true);
-    expect(await store.readStream('s-1')).toEqual([]);
+    expect(await store.readStream('s-0')).toEqual([]);
   });
 
   it('a stream named twice in one appendMany is written on this thread, in order', async () => {

@@ -1,17 +1,11 @@
 import { Worker } from 'node:worker_threads';
 
-/**
- * One stream's part of a long appendMany, sealed on the main thread: the head it was sealed on (the
- * worker checks it is still the head inside its transaction) and the rows to insert.
- */
+/** One stream's part of a long appendMany, sealed on the main thread on the head the worker read. */
 export interface PreparedWrite {
   /** Index of the write in the appendMany. */
   index: number;
   streamName: string;
   category: string;
-  /** The stream's revision and last hash when it was sealed; -1 and '' for a new stream. */
-  headRevision: number;
-  headHash: string;
   recordedAt: string;
   /** The hash of the write's last event: the stream's new head. */
   lastHash: string;
@@ -19,12 +13,13 @@ export interface PreparedWrite {
   rows: Array<[string, number, string, string, string, string]>;
 }
 
+/** A stream's revision and last hash, as the worker's transaction sees it; null when it has no events. */
+export type StreamHead = [revision: number, lastHash: string] | null;
+
 /** How a long write ended in the worker. */
 export type LongWriteAnswer =
   | { ok: true; positions: Array<[index: number, position: number]> }
-  /** A stream's head was no longer the one sealed on (another process wrote it): nothing was written. */
-  | { ok: false; stale: true }
-  | { ok: false; stale?: false; index: number; error: { name: string; message: string; code?: string } };
+  | { ok: false; index: number; error: { name: string; message: string; code?: string } };
 
 /**
  * The worker's script, plain JavaScript through `eval` (it needs nothing but the driver, so it runs the
@@ -37,22 +32,16 @@ const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file);
 for (const pragma of workerData.pragmas) db.pragma(pragma);
-const head = db.prepare('SELECT revision, last_hash FROM streams WHERE stream_name = ?');
+const head = db.prepare('SELECT revision, last_hash FROM streams WHERE stream_name = ?').raw();
 const insert = db.prepare('INSERT INTO events (id, stream_name, category, revision, type, data, metadata, effective_date, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
 const upsert = db.prepare('INSERT INTO streams (stream_name, revision, last_hash) VALUES (?, ?, ?) ON CONFLICT (stream_name) DO UPDATE SET revision = excluded.revision, last_hash = excluded.last_hash');
 let positions = [];
 let failed;
 const rollback = () => { if (db.inTransaction) db.exec('ROLLBACK'); };
 function write(w) {
-  const current = head.get(w.streamName);
-  if ((current ? current.revision : -1) !== w.headRevision || (current ? current.last_hash : '') !== w.headHash) {
-    failed = { ok: false, stale: true };
-    return rollback();
-  }
   let position = 0;
   for (const r of w.rows) position = Number(insert.run(r[0], w.streamName, w.category, r[1], r[2], r[3], r[4], r[5], w.recordedAt).lastInsertRowid);
-  const last = w.rows[w.rows.length - 1];
-  upsert.run(w.streamName, last[1], w.lastHash);
+  upsert.run(w.streamName, w.rows[w.rows.length - 1][1], w.lastHash);
   positions.push([w.index, position]);
 }
 parentPort.on('message', (m) => {
@@ -62,6 +51,9 @@ parentPort.on('message', (m) => {
       positions = [];
       failed = undefined;
       db.exec('BEGIN IMMEDIATE');
+    } else if (m.type === 'heads') {
+      // Read inside the transaction, which holds the write lock: no other writer can move them before the commit.
+      parentPort.postMessage({ type: 'heads', heads: failed ? [] : m.names.map((name) => head.get(name) || null) });
     } else if (m.type === 'writes') {
       for (const w of m.writes) {
         if (failed) return;
@@ -70,19 +62,22 @@ parentPort.on('message', (m) => {
       }
     } else if (m.type === 'commit') {
       if (!failed) db.exec('COMMIT');
-      parentPort.postMessage(failed || { ok: true, positions });
+      parentPort.postMessage({ type: 'end', answer: failed || { ok: true, positions } });
     } else if (m.type === 'abort') {
       rollback();
     }
   } catch (e) {
     failed = { ok: false, index, error: { name: e.name, message: e.message, code: e.code } };
     try { rollback(); } catch {}
+    if (m.type === 'heads') parentPort.postMessage({ type: 'heads', heads: [] });
   }
 });
 `;
 
 /** A long write's session with the worker, opened by `LongWriter.begin`. */
 export interface LongWriteSession {
+  /** The heads of these streams inside the transaction (none when it already failed: then commit says why). */
+  heads(streamNames: string[]): Promise<StreamHead[]>;
   send(writes: PreparedWrite[]): void;
   /** Commits what was sent; rejects when the worker stopped (then the outcome is unknown). */
   commit(): Promise<LongWriteAnswer>;
@@ -90,15 +85,16 @@ export interface LongWriteSession {
 }
 
 /**
- * The SQLite work of a long appendMany (inserts and commit) on a connection of its own in a worker
- * thread, so that the event loop keeps answering while 100,000 rows are inserted and the commit writes
- * and syncs the WAL (a commit alone took 0.4 s for 20,000 workers, measured). Sealing stays on the main
- * thread, a chunk at a time between yields: it reads the stream heads, and the worker checks them again
- * inside its transaction, so a stream another process wrote meanwhile is never overwritten.
+ * The SQLite work of a long appendMany on a connection of its own in a worker thread, so that the event
+ * loop keeps answering while 100,000 rows are inserted and the commit writes and syncs the WAL (a commit
+ * alone took 0.4 s for 20,000 workers, measured). The worker opens the transaction, answers the stream
+ * heads inside it (its page cache stays warm: the main thread's is emptied by every commit of another
+ * connection), inserts what the main thread sealed on them, a chunk at a time, and commits.
  */
 export class LongWriter {
   private worker: Worker | undefined;
-  private waiting: { resolve: (answer: LongWriteAnswer) => void; reject: (error: Error) => void } | undefined;
+  /** Answers awaited, in the order asked (the worker answers in order). */
+  private readonly waiting: Array<{ type: 'heads' | 'end'; resolve: (value: never) => void; reject: (error: Error) => void }> = [];
   private stopped: Error | undefined;
 
   constructor(
@@ -110,15 +106,19 @@ export class LongWriter {
     const worker = this.start();
     worker.postMessage({ type: 'begin' });
     return {
+      heads: (names) => this.ask<StreamHead[]>(worker, 'heads', { type: 'heads', names }),
       send: (writes) => worker.postMessage({ type: 'writes', writes }),
-      commit: () =>
-        new Promise<LongWriteAnswer>((resolve, reject) => {
-          if (this.stopped) return reject(this.stopped);
-          this.waiting = { resolve, reject };
-          worker.postMessage({ type: 'commit' });
-        }),
+      commit: () => this.ask<LongWriteAnswer>(worker, 'end', { type: 'commit' }),
       abort: () => worker.postMessage({ type: 'abort' }),
     };
+  }
+
+  private ask<T>(worker: Worker, type: 'heads' | 'end', message: unknown): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      if (this.stopped) return reject(this.stopped);
+      this.waiting.push({ type, resolve: resolve as (value: never) => void, reject });
+      worker.postMessage(message);
+    });
   }
 
   private start(): Worker {
@@ -130,17 +130,15 @@ export class LongWriter {
     });
     // It never keeps a process alive that has nothing else to do.
     worker.unref();
-    worker.on('message', (answer: LongWriteAnswer) => {
-      const waiting = this.waiting;
-      this.waiting = undefined;
-      waiting?.resolve(answer);
-    });
     const stop = (error: Error) => {
       this.stopped ??= error;
-      const waiting = this.waiting;
-      this.waiting = undefined;
-      waiting?.reject(this.stopped);
+      for (const waiting of this.waiting.splice(0)) waiting.reject(this.stopped);
     };
+    worker.on('message', (m: { type: 'heads'; heads: StreamHead[] } | { type: 'end'; answer: LongWriteAnswer }) => {
+      const waiting = this.waiting.shift();
+      if (!waiting || waiting.type !== m.type) return stop(new Error(`the ledger's writer thread answered ${m.type} out of turn`));
+      waiting.resolve((m.type === 'heads' ? m.heads : m.answer) as never);
+    });
     worker.on('error', stop);
     worker.on('exit', (code) => stop(new Error(`the ledger's writer thread stopped (exit code ${code})`)));
     this.worker = worker;
