@@ -227,7 +227,6 @@ export class CommandSeam {
     if (plan.condense && first.length > 1) fold.state = plan.condense(fold.state, first.slice(1));
     // A replay, or a command some of whose events were written (the lead is written first), reads whole.
     const snapshots = policy && !accepted && fold.own.length === 0 ? policy : undefined;
-    const saving: Promise<void>[] = [];
     for (let i = together; i < rest.length; i += PART_STREAMS) {
       await breathe();
       const part = rest.slice(i, i + PART_STREAMS);
@@ -260,12 +259,11 @@ export class CommandSeam {
         if (last && taken !== undefined)
           fresh.push({ streamName: name, revision: last.revision, eventId: last.id, schema: snapshots!.schema, state: taken });
       }
-      // Saved while the next parts are read (a store may write them elsewhere), all done before deciding.
-      if (fresh.length) saving.push(this.saveSnapshots(fresh));
+      await breathe();
+      if (fresh.length) await this.saveSnapshots(fresh);
       await breathe();
       if (plan.condense) fold.state = plan.condense(fold.state, part);
     }
-    await Promise.all(saving);
     fold.own.sort((a, b) => (a.position < b.position ? -1 : 1));
     return { accepted, ...fold };
   }

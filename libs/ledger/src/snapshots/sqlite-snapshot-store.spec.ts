@@ -29,20 +29,6 @@ describe('SqliteSnapshotStore', () => {
     await store.close();
   });
 
-  it('saves in the order asked, off the event loop, and close waits for the saves in hand', async () => {
-    const file = join(dir, 'snapshots.sqlite');
-    const store = new SqliteSnapshotStore(file);
-    const saves = [store.save([snapshot('worker-a', 1)]), store.save([snapshot('worker-a', 2), snapshot('worker-b', 1)])];
-    void store.save([snapshot('worker-a', 3, 3_000)]);
-    await Promise.all(saves);
-    await store.close();
-    const reopened = new SqliteSnapshotStore(file, { saveInWorker: false });
-    const kept = await reopened.load(['worker-a', 'worker-b'], 'worker-state/1');
-    expect(kept.get('worker-a')).toEqual(snapshot('worker-a', 3, 3_000));
-    expect(kept.get('worker-b')?.revision).toBe(1);
-    await reopened.close();
-  });
-
   it('given a file of the first version (a WITHOUT ROWID table), drops that cache and starts afresh', async () => {
     const file = join(dir, 'snapshots.sqlite');
     const old = new Database(file);
