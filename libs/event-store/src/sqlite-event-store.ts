@@ -25,17 +25,23 @@ import { chunkBySize } from './append-size';
 import { runSubscription } from './subscription-loop';
 import { LongWriter, LongWriteSession, PreparedWrite } from './sqlite-long-writer';
 
-interface EventRow {
-  position: number;
-  id: string;
-  stream_name: string;
-  revision: number;
-  type: string;
-  data: string;
-  metadata: string;
-  effective_date: string;
-  recorded_at: string;
-}
+/**
+ * An event row as the read statements answer it: an array (better-sqlite3's raw mode), in the order of
+ * EVENT_COLUMNS. Rows as objects cost a third more to read (a property per column, per row).
+ */
+type EventRow = [
+  position: number,
+  id: string,
+  stream_name: string,
+  revision: number,
+  type: string,
+  data: string,
+  metadata: string,
+  effective_date: string,
+  recorded_at: string,
+];
+
+const EVENT_COLUMNS = 'position, id, stream_name, revision, type, data, metadata, effective_date, recorded_at';
 
 interface StreamHeadRow {
   revision: number;
@@ -158,11 +164,15 @@ export class SqliteEventStore implements EventStore {
         `INSERT INTO streams (stream_name, revision, last_hash) VALUES (?, ?, ?)
          ON CONFLICT (stream_name) DO UPDATE SET revision = excluded.revision, last_hash = excluded.last_hash`,
       ),
-      readStream: this.reader.prepare<[string], EventRow>('SELECT * FROM events WHERE stream_name = ? ORDER BY revision'),
-      readStreamAfter: this.reader.prepare<[string, number], EventRow>(
-        'SELECT * FROM events WHERE stream_name = ? AND revision > ? ORDER BY revision',
-      ),
-      readAll: this.reader.prepare<[number, number], EventRow>('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?'),
+      readStream: this.reader
+        .prepare<[string], EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE stream_name = ? ORDER BY revision`)
+        .raw(),
+      readStreamAfter: this.reader
+        .prepare<[string, number], EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE stream_name = ? AND revision > ? ORDER BY revision`)
+        .raw(),
+      readAll: this.reader
+        .prepare<[number, number], EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`)
+        .raw(),
       stored: this.reader
         .prepare<[number, number], StoredRow>(
           'SELECT position, stream_name, revision, type, data, metadata, effective_date, recorded_at FROM events WHERE position > ? ORDER BY position LIMIT ?',
@@ -442,7 +452,7 @@ export class SqliteEventStore implements EventStore {
     const toTime = options.toRecordedAt?.toISOString();
     return this.stmts.readStream
       .all(streamName)
-      .filter((r) => r.position <= toSeq && (toTime === undefined || r.recorded_at <= toTime))
+      .filter((r) => r[0] <= toSeq && (toTime === undefined || r[8] <= toTime))
       .map(toRecorded);
   }
 
@@ -470,8 +480,8 @@ export class SqliteEventStore implements EventStore {
       const page = this.stmts.readAll.all(after, Math.max(options.maxCount, 500));
       if (page.length === 0) break;
       for (const row of page) {
-        after = row.position;
-        if (categories && !categories.has(categoryOf(row.stream_name))) continue;
+        after = row[0];
+        if (categories && !categories.has(categoryOf(row[2]))) continue;
         out.push(toRecorded(row));
         if (out.length === options.maxCount) break;
       }
@@ -562,16 +572,16 @@ function chainMetadata(text: string): StoredEventForVerification['metadata'] {
 }
 
 function toRecorded(row: EventRow): RecordedEvent {
-  const metadata = JSON.parse(row.metadata);
+  const metadata = JSON.parse(row[6]);
   return {
-    id: row.id,
-    streamName: row.stream_name,
-    revision: row.revision,
-    position: sqlitePosition(row.position),
-    type: row.type,
-    data: JSON.parse(row.data),
-    effectiveDate: row.effective_date,
-    recordedAt: row.recorded_at,
+    id: row[1],
+    streamName: row[2],
+    revision: row[3],
+    position: sqlitePosition(row[0]),
+    type: row[4],
+    data: JSON.parse(row[5]),
+    effectiveDate: row[7],
+    recordedAt: row[8],
     metadata,
   };
 }

@@ -47,6 +47,14 @@ export interface Projection<T extends LedgerEventType = LedgerEventType> {
   keys(event: RecordedOf<T>): DocKey[];
   /** No I/O, no clock: everything it needs is in the event and the documents. */
   apply(event: RecordedOf<T>, docs: DocReader): DocChange[];
+  /**
+   * Completes a document the batch changed, once, before it is written: fields derived from the whole
+   * document (the workers' lapse month, from the membership timeline) are worked out once per document
+   * and batch rather than after every event. Pure, and the same document whatever batches the events
+   * came in (so settling twice changes nothing); between the events of a batch, `apply` may see
+   * documents not yet settled. Answers the document itself when nothing changes.
+   */
+  settle?(collection: string, doc: Doc): Doc;
 }
 
 /**
@@ -61,6 +69,7 @@ export function defineProjection<const T extends LedgerEventType>(definition: {
   collections: readonly string[];
   keys(event: RecordedOf<T>): DocKey[];
   apply(event: RecordedOf<T>, docs: DocReader): DocChange[];
+  settle?(collection: string, doc: Doc): Doc;
 }): Projection<T> {
   if (!Number.isInteger(definition.version) || definition.version < 1)
     throw new Error(`projection ${definition.name}: version must be a positive integer`);
@@ -129,6 +138,8 @@ export function assertIndependent(projections: readonly Projection[]): void {
 export class ProjectionBatch implements DocReader {
   private readonly docs = new Map<string, Doc | null>();
   private readonly changed = new Map<string, DocChange>();
+  /** The projection that wrote each changed document (its `settle` completes it). */
+  private readonly writers = new Map<string, Projection>();
 
   constructor(loaded: Iterable<[DocKey, Doc]>) {
     for (const [key, doc] of loaded) this.docs.set(keyOf(key), doc);
@@ -147,13 +158,31 @@ export class ProjectionBatch implements DocReader {
         const k = keyOf(change);
         this.docs.set(k, change.doc);
         this.changed.set(k, change);
+        if (projection.settle) this.writers.set(k, projection);
       }
     }
   }
 
+  /** The net changes, each document settled by the projection that wrote it. */
   changes(): DocChange[] {
-    return [...this.changed.values()];
+    const out: DocChange[] = [];
+    for (const [k, change] of this.changed) {
+      const settled = settledChange(this.writers.get(k), change);
+      if (settled !== change) {
+        this.changed.set(k, settled);
+        this.docs.set(k, settled.doc);
+      }
+      out.push(settled);
+    }
+    return out;
   }
+}
+
+/** The change with its document settled by `projection` (the change itself when it has nothing to settle). */
+function settledChange(projection: Projection | undefined, change: DocChange): DocChange {
+  if (!projection?.settle || !change.doc) return change;
+  const doc = projection.settle(change.collection, change.doc);
+  return doc === change.doc ? change : { collection: change.collection, id: change.id, doc };
 }
 
 /**
@@ -222,10 +251,21 @@ export class UnitOfWork implements DocReader {
     }
   }
 
-  /** The net changes of the batch in flight. */
-  changes(): DocChange[] {
+  /**
+   * The net changes of the batch in flight, each document settled by `projection` (once per document
+   * and batch; the settled documents replace those in memory).
+   */
+  changes(projection?: Projection): DocChange[] {
     const out: DocChange[] = [];
-    for (const changes of this.dirty.values()) for (const change of changes.values()) out.push(change);
+    for (const [collection, changes] of this.dirty)
+      for (const [id, change] of changes) {
+        const settled = settledChange(projection, change);
+        if (settled !== change) {
+          changes.set(id, settled);
+          this.docs.get(collection)!.set(id, settled.doc);
+        }
+        out.push(settled);
+      }
     return out;
   }
 

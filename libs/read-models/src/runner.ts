@@ -293,7 +293,7 @@ export class ProjectionRunner {
     expected: ExpectedProjectionState,
   ): Promise<void> {
     try {
-      await target.commit(projection.name, unit.changes(), checkpoint, projection.version, expected);
+      await target.commit(projection.name, unit.changes(projection), checkpoint, projection.version, expected);
     } catch (error) {
       // Nothing was written: what the unit holds is no longer what is stored (release drops it).
       // Another writer got there first: this batch is dropped and the next reads the state afresh.

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NewEvent, SqliteEventStore } from '@app/event-store';
 import { InMemoryReadModels } from './in-memory-read-models';
-import { fundingProjection, LEDGER_PROJECTIONS, READ_MODEL_SCHEMA } from './projections';
+import { defineProjection } from './projection';
+import { fundingProjection, LEDGER_PROJECTIONS, READ_MODEL_SCHEMA, workersProjection } from './projections';
 import { DocChange, ReadModels } from './read-store.port';
 import { ProjectionRunner } from './runner';
 import { SqliteReadStore } from './sqlite-read-store';
@@ -100,5 +101,45 @@ describe('the runner writes in bulk', () => {
     const collections = LEDGER_PROJECTIONS.flatMap((p) => p.collections);
     expect(await dump(await reads.active(), collections)).toEqual(await dump(replay, collections));
     expect((await (await reads.active()).get('fundingTotals', 'ID:2026'))?.workerMonths).toBe(80);
+  });
+
+  it('settles each document once per batch, before its commit, and the documents do not depend on the batch size', async () => {
+    const worker = (i: number) => ({ workerId: `w${i}`, regionCode: '53.03.01.2005', allocationId: 'a', sex: 'F', occupation: 'NELAYAN' });
+    for (let i = 0; i < 3; i++) {
+      const enrol = ev('WorkerEnrolled', {
+        ...worker(i),
+        enrolledOn: '2025-07-07',
+        personal: { enc: 'x', kid: 'k', iv: 'i', ct: 'c', tag: 't' },
+      });
+      const pays = ['2025-07', '2025-08', '2025-09'].map((period) =>
+        ev('ContributionPaid', {
+          ...worker(i),
+          period,
+          amount: 16_800,
+          fundingSource: 'APBD_KABUPATEN_KOTA',
+          batchId: 'b',
+          paidOn: `${period}-10`,
+        }),
+      );
+      await events.append(`worker-w${i}`, [enrol, ...pays], 'no_stream');
+    }
+    const settled: string[] = [];
+    const counting = defineProjection({
+      ...workersProjection,
+      settle: (collection, doc) => {
+        settled.push(doc.id);
+        return workersProjection.settle!(collection, doc);
+      },
+    });
+    // One batch of 12 events: three documents, each settled once (not after each of its four events).
+    await new ProjectionRunner(events, () => reads.active(), [counting], { batchSize: 12 }).catchUp();
+    expect(settled.sort()).toEqual(['w0', 'w1', 'w2']);
+    const one = await dump(await reads.active(), ['workers']);
+    expect((one.workers as Array<{ lapsesFrom: string }>).map((w) => w.lapsesFrom)).toEqual(['2026-01', '2026-01', '2026-01']);
+
+    // An event per batch: the same documents as the one batch.
+    const perEvent = new InMemoryReadModels();
+    await new ProjectionRunner(events, async () => perEvent, [workersProjection], { batchSize: 1 }).catchUp();
+    expect(await dump(perEvent, ['workers'])).toEqual(one);
   });
 });

@@ -20,6 +20,8 @@ function project(events: Array<Pick<RecordedEvent, 'type' | 'data'> & { effectiv
       ...e,
     } as RecordedEvent),
   );
+  // The documents as the batch writes them: settled (the workers' lapse month is worked out then).
+  batch.changes();
   return batch;
 }
 

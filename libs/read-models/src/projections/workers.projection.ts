@@ -83,17 +83,14 @@ export const workersProjection = defineProjection({
       case 'ClaimRejected':
         next = current && applyClaim(current, e);
         break;
-      case 'WorkerDetailsCorrected':
-      case 'PersonalDataErased':
-      case 'SponsorshipTransferred':
-        // No membership fact: the timeline, and so `lapsesFrom`, is the one `current` was written with.
-        next = applyWorker(current, e);
-        break;
       default:
-        next = withTimeline(applyWorker(current, e), current);
+        // `lapsesFrom` is worked out by `settle`, once per worker and batch.
+        next = applyWorker(current, e);
     }
     return next ? [{ collection: 'workers', id: workerId, doc: next }] : [];
   },
+
+  settle: (_collection, doc) => withTimeline(doc as WorkerView),
 });
 
 function applyWorker(w: WorkerView | undefined, e: Recorded<WorkerEvent>): WorkerView | undefined {
@@ -220,18 +217,17 @@ function withPeriod(paid: readonly string[], period: string): string[] {
 }
 
 /**
- * The lapse month of the current membership's last run, from the one timeline function. `built` is
- * the document this projection has just built for the event (no one else holds it yet): it is
- * completed in place rather than copied again.
+ * The worker with the lapse month of the current membership's last run, from the one timeline
+ * function (the worker itself when it already has it).
  */
-function withTimeline(built: WorkerView | undefined, current: WorkerView | undefined): WorkerView | undefined {
-  if (!built) return built;
-  // The document handed in is never changed: it is copied if the event left it as it was.
-  const w = built === current ? { ...built } : built;
+function withTimeline(w: WorkerView): WorkerView {
   const runs = currentMembership(membershipTimeline(w.facts))?.runs ?? [];
   const lapsedOn = runs[runs.length - 1]?.lapsedOn;
-  w.lapsesFrom = lapsedOn ? lapsedOn.slice(0, 7) : NEVER;
-  return w;
+  const lapsesFrom = lapsedOn ? lapsedOn.slice(0, 7) : NEVER;
+  if (lapsesFrom === w.lapsesFrom) return w;
+  const next = isEnrolledShape(w) ? enrolledFields(w) : { ...w };
+  next.lapsesFrom = lapsesFrom;
+  return next;
 }
 
 /** The fields of a worker as `WorkerEnrolled` writes them (never erased), in that order. */
