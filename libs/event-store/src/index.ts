@@ -1,6 +1,7 @@
 export * from './event-store.port';
 export * from './hashing';
 export * from './sqlite-event-store';
+export { SqliteThread } from './sqlite-thread';
 export * from './esdb-event-store';
 export { appendLeadThenRest, mapWithConcurrency } from './concurrency';
 export * from './upcasting';

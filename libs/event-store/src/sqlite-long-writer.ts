@@ -1,4 +1,5 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { SqliteThread } from './sqlite-thread';
 
 /** One stream's part of a long appendMany, sealed on the main thread on the head the worker read. */
 export interface PreparedWrite {
@@ -92,18 +93,34 @@ export interface LongWriteSession {
  * connection), inserts what the main thread sealed on them, a chunk at a time, and commits.
  */
 export class LongWriter {
-  private worker: Worker | undefined;
+  private readonly thread: SqliteThread<{ type: 'heads'; heads: StreamHead[] } | { type: 'end'; answer: LongWriteAnswer }>;
   /** Answers awaited, in the order asked (the worker answers in order). */
   private readonly waiting: Array<{ type: 'heads' | 'end'; resolve: (value: never) => void; reject: (error: Error) => void }> = [];
-  private stopped: Error | undefined;
 
-  constructor(
-    private readonly file: string,
-    private readonly pragmas: string[],
-  ) {}
+  constructor(file: string, pragmas: string[]) {
+    const stop = (error: Error) => {
+      for (const waiting of this.waiting.splice(0)) waiting.reject(error);
+    };
+    this.thread = new SqliteThread(
+      SCRIPT,
+      file,
+      pragmas,
+      "the ledger's writer thread",
+      (m) => {
+        const waiting = this.waiting.shift();
+        if (!waiting || waiting.type !== m.type) {
+          // Nothing it says can be trusted now: the next long write gets a new thread.
+          stop(new Error(`the ledger's writer thread answered ${m.type} out of turn`));
+          return void this.thread.close();
+        }
+        waiting.resolve((m.type === 'heads' ? m.heads : m.answer) as never);
+      },
+      stop,
+    );
+  }
 
   begin(): LongWriteSession {
-    const worker = this.start();
+    const worker = this.thread.thread;
     worker.postMessage({ type: 'begin' });
     return {
       heads: (names) => this.ask<StreamHead[]>(worker, 'heads', { type: 'heads', names }),
@@ -115,39 +132,14 @@ export class LongWriter {
 
   private ask<T>(worker: Worker, type: 'heads' | 'end', message: unknown): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      if (this.stopped) return reject(this.stopped);
+      const stopped = this.thread.stopped;
+      if (stopped) return reject(stopped);
       this.waiting.push({ type, resolve: resolve as (value: never) => void, reject });
       worker.postMessage(message);
     });
   }
 
-  private start(): Worker {
-    if (this.worker && !this.stopped) return this.worker;
-    this.stopped = undefined;
-    const worker = new Worker(SCRIPT, {
-      eval: true,
-      workerData: { file: this.file, pragmas: this.pragmas, driver: require.resolve('better-sqlite3') },
-    });
-    // It never keeps a process alive that has nothing else to do.
-    worker.unref();
-    const stop = (error: Error) => {
-      this.stopped ??= error;
-      for (const waiting of this.waiting.splice(0)) waiting.reject(this.stopped);
-    };
-    worker.on('message', (m: { type: 'heads'; heads: StreamHead[] } | { type: 'end'; answer: LongWriteAnswer }) => {
-      const waiting = this.waiting.shift();
-      if (!waiting || waiting.type !== m.type) return stop(new Error(`the ledger's writer thread answered ${m.type} out of turn`));
-      waiting.resolve((m.type === 'heads' ? m.heads : m.answer) as never);
-    });
-    worker.on('error', stop);
-    worker.on('exit', (code) => stop(new Error(`the ledger's writer thread stopped (exit code ${code})`)));
-    this.worker = worker;
-    return worker;
-  }
-
-  async close(): Promise<void> {
-    const worker = this.worker;
-    this.worker = undefined;
-    if (worker) await worker.terminate();
+  close(): Promise<void> {
+    return this.thread.close();
   }
 }

@@ -119,4 +119,74 @@ describe('read model generations (embedded)', () => {
       await reads.close();
     }
   });
+
+  it('writes a generation being rebuilt from the writer thread: the same documents and indexes as written in the event loop', async () => {
+    await seed(events, 1500);
+    const collections = LEDGER_PROJECTIONS.flatMap((p) => p.collections);
+    const dump = async (reads: SqliteReadStore) => {
+      const models = await reads.active();
+      const out: Record<string, unknown[]> = {};
+      for (const c of collections) out[c] = (await models.find(c)).items;
+      return out;
+    };
+    const indexes = (file: string) => {
+      const db = new Database(file, { readonly: true });
+      try {
+        return db
+          .prepare<[], { sql: string }>("SELECT sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name")
+          .all()
+          .map((i) => i.sql.replace(/rm_g\d+_/g, 'rm_'));
+      } finally {
+        db.close();
+      }
+    };
+    const results = [];
+    for (const bulkWriterThread of [true, false]) {
+      const file = join(dir, `read-models-${bulkWriterThread}.sqlite`);
+      const reads = new SqliteReadStore(file, READ_MODEL_SCHEMA, { retireAfterMs: 0, bulkWriterThread });
+      try {
+        // Several commits per projection (maxDocs), more documents than the thread takes in one message.
+        const progress = await rebuildReadModels(events, reads, LEDGER_PROJECTIONS, { batchSize: 1000, maxDocs: 1200 });
+        expect(progress.eventsProjected).toBe(3000);
+        results.push({ docs: await dump(reads), indexes: indexes(file), checkpoint: progress.checkpoint });
+      } finally {
+        await reads.close();
+      }
+    }
+    expect(results[0].docs.allocations).toHaveLength(1500);
+    expect(results[0].indexes.length).toBeGreaterThan(0);
+    expect(results[0]).toEqual(results[1]);
+  }, 60_000);
+
+  it('fails the rebuild, and activates nothing, when the writer thread could not write a commit', async () => {
+    await seed(events, 50);
+    const file = join(dir, 'read-models.sqlite');
+    const reads = new SqliteReadStore(file, READ_MODEL_SCHEMA, { retireAfterMs: 0 });
+    try {
+      await new ProjectionRunner(events, () => reads.active(), LEDGER_PROJECTIONS).catchUp();
+      const active = (await reads.active()).generation;
+      // Between two commits of the funding projection, another process moves its checkpoint: the event
+      // loop's check passes (it knows only what it handed over), the thread's compare-and-set fails.
+      const create = reads.createGeneration.bind(reads);
+      reads.createGeneration = async () => {
+        const fresh = await create();
+        const commit = fresh.commit.bind(fresh);
+        let commits = 0;
+        fresh.commit = async (projection, ...rest) => {
+          await commit(projection, ...rest);
+          if (projection !== 'funding' || ++commits !== 1) return;
+          await (fresh as unknown as { drain(): Promise<void> }).drain();
+          const other = new Database(file);
+          other.prepare(`UPDATE rm_g${fresh.generation}_checkpoints SET position = 'moved' WHERE projection = 'funding'`).run();
+          other.close();
+        };
+        return fresh;
+      };
+      await expect(rebuildReadModels(events, reads, LEDGER_PROJECTIONS, { batchSize: 60 })).rejects.toThrow(/funding/);
+      expect((await reads.active()).generation).toBe(active);
+      expect((await (await reads.active()).find('allocations')).total).toBe(50);
+    } finally {
+      await reads.close();
+    }
+  });
 });

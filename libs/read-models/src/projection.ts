@@ -252,20 +252,27 @@ export class UnitOfWork implements DocReader {
   }
 
   /**
-   * The net changes of the batch in flight, each document settled by `projection` (once per document
-   * and batch; the settled documents replace those in memory).
+   * Settles the documents the batch in flight changed (`Projection.settle`: once per document and
+   * batch); the settled documents replace those in memory. The event loop gets a turn every `perTurn`
+   * documents (a rebuild's batch settles every worker).
    */
-  changes(projection?: Projection): DocChange[] {
-    const out: DocChange[] = [];
+  async settle(projection: Projection, perTurn = 2_000): Promise<void> {
+    if (!projection.settle) return;
+    let n = 0;
     for (const [collection, changes] of this.dirty)
       for (const [id, change] of changes) {
+        if (++n % perTurn === 0) await new Promise((resolve) => setImmediate(resolve));
         const settled = settledChange(projection, change);
-        if (settled !== change) {
-          changes.set(id, settled);
-          this.docs.get(collection)!.set(id, settled.doc);
-        }
-        out.push(settled);
+        if (settled === change) continue;
+        changes.set(id, settled);
+        this.docs.get(collection)!.set(id, settled.doc);
       }
+  }
+
+  /** The net changes of the batch in flight (settle them first). */
+  changes(): DocChange[] {
+    const out: DocChange[] = [];
+    for (const changes of this.dirty.values()) for (const change of changes.values()) out.push(change);
     return out;
   }
 

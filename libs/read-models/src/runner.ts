@@ -165,13 +165,15 @@ export class ProjectionRunner {
       const end = stop === undefined ? -1 : page.findIndex((e) => e.position > stop);
       const mine = end >= 0 ? page.slice(0, end) : page;
       if (mine.length === 0) break;
-      for (const [k, projection] of projections.entries()) await this.apply(target, projection, units[k], mine);
+      for (const [k, projection] of projections.entries()) {
+        await this.apply(target, projection, units[k], mine);
+        // A long batch lets the process answer between projections and pages.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
       events += mine.length;
       last = mine[mine.length - 1].position;
       this.options.onRead?.(mine.length);
       if (end >= 0 || page.length < want || events >= batchSize || units.some((u) => u.dirtyCount >= maxDocs)) break;
-      // A long batch lets the process answer in between its pages.
-      await new Promise((resolve) => setImmediate(resolve));
     }
     return { events, last };
   }
@@ -293,7 +295,8 @@ export class ProjectionRunner {
     expected: ExpectedProjectionState,
   ): Promise<void> {
     try {
-      await target.commit(projection.name, unit.changes(projection), checkpoint, projection.version, expected);
+      await unit.settle(projection);
+      await target.commit(projection.name, unit.changes(), checkpoint, projection.version, expected);
     } catch (error) {
       // Nothing was written: what the unit holds is no longer what is stored (release drops it).
       // Another writer got there first: this batch is dropped and the next reads the state afresh.
