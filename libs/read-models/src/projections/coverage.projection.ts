@@ -120,7 +120,12 @@ function countEnrolment(docs: DocReader, regionCode: string, field: 'enrolledByM
 }
 
 function increment(counts: Record<string, number>, key: string, by = 1): Record<string, number> {
-  return { ...counts, [key]: (counts[key] ?? 0) + by };
+  // `{ ...counts, [key]: n }`, built in two steps: a computed key in the literal costs twice as much
+  // (a payment increments 15 counts). '__proto__' would set the prototype by assignment: the literal then.
+  if (key === '__proto__') return { ...counts, [key]: (counts[key] ?? 0) + by };
+  const next = { ...counts };
+  next[key] = (counts[key] ?? 0) + by;
+  return next;
 }
 
 function emptyCoverage(id: string, regionCode: string, period: string): CoverageView {
