@@ -62,6 +62,7 @@ export class SqliteReadStore implements ReadStore {
   private sweepTimer?: NodeJS.Timeout;
   private vacuuming = false;
   private readonly bulk?: SqliteBulkWriter;
+  private activeStatement?: Database.Statement<[], { value: string }>;
 
   constructor(
     file: string,
@@ -133,8 +134,10 @@ export class SqliteReadStore implements ReadStore {
       .immediate();
   }
 
+  /** Asked by every query (another process may have swapped generations): prepared once, not per request. */
   private activeGeneration(): number | undefined {
-    const row = this.db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'activeGeneration'").get();
+    this.activeStatement ??= this.db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'activeGeneration'");
+    const row = this.activeStatement.get();
     return row ? Number(row.value) : undefined;
   }
 

@@ -70,6 +70,9 @@ export class SqliteKeyStore implements KeyStore {
     `);
     this.stmts = {
       get: this.db.prepare<[string], KeyRow>('SELECT kid, wrapped, erased_at FROM data_keys WHERE kid = ?'),
+      getMany: this.db.prepare<[string], KeyRow>(
+        'SELECT kid, wrapped, erased_at FROM data_keys WHERE kid IN (SELECT value FROM json_each(?))',
+      ),
       insert: this.db.prepare('INSERT OR IGNORE INTO data_keys (kid, wrapped, erased_at) VALUES (?, ?, NULL)'),
       destroy: this.db.prepare(
         `INSERT INTO data_keys (kid, wrapped, erased_at) VALUES (?, NULL, ?)
@@ -105,12 +108,14 @@ export class SqliteKeyStore implements KeyStore {
     return row && toKey(row);
   }
 
+  /**
+   * One statement for all the kids (a JSON array of them, each looked up on the primary key): a page of
+   * 50 workers read key by key took 7 µs a key, mostly starting and ending 50 read transactions.
+   */
   async getMany(kids: readonly string[]): Promise<Map<string, StoredKey>> {
     const out = new Map<string, StoredKey>();
-    for (const kid of new Set(kids)) {
-      const row = this.stmts.get.get(kid);
-      if (row) out.set(kid, toKey(row));
-    }
+    if (kids.length === 0) return out;
+    for (const row of this.stmts.getMany.all(JSON.stringify([...new Set(kids)]))) out.set(row.kid, toKey(row));
     return out;
   }
 
