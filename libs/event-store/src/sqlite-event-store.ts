@@ -23,7 +23,7 @@ import { GENESIS_HASH } from './hashing';
 import { sealEvents } from './sealing';
 import { chunkBySize } from './append-size';
 import { runSubscription } from './subscription-loop';
-import { LongWriter, LongWriteSession, PreparedWrite } from './sqlite-long-writer';
+import { LongWriter, LongWriteSession, PreparedWrite, StreamHead } from './sqlite-long-writer';
 
 /**
  * An event row as the read statements answer it: an array (better-sqlite3's raw mode), in the order of
@@ -283,10 +283,11 @@ export class SqliteEventStore implements EventStore {
       }
     }
     const headsOf = (chunk: [number, number]) => session!.heads(writes.slice(chunk[0], chunk[1]).map((w) => w.streamName));
+    let next: Promise<StreamHead[]> | undefined;
     try {
       if (!this.db.open) throw new Error('the ledger is closed');
       session = writer.begin();
-      let next = chunks.length ? headsOf(chunks[0]) : undefined;
+      next = chunks.length ? headsOf(chunks[0]) : undefined;
       for (let c = 0; c < chunks.length; c++) {
         const heads = await next!;
         if (!this.db.open) throw new Error('the ledger was closed during a write');
@@ -323,6 +324,8 @@ export class SqliteEventStore implements EventStore {
       }
       await next; // none left unanswered
     } catch (error) {
+      // The next chunk's heads were asked for already: their answer (or the thread's end) is not awaited.
+      next?.catch(() => undefined);
       session?.abort();
       return notWritten(writes, failedAt, error as Error);
     }

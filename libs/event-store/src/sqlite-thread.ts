@@ -11,6 +11,7 @@ import { Worker } from 'node:worker_threads';
 export class SqliteThread<Answer> {
   private worker: Worker | undefined;
   private failure: Error | undefined;
+  private startCount = 0;
 
   constructor(
     private readonly script: string,
@@ -27,10 +28,16 @@ export class SqliteThread<Answer> {
     return this.failure;
   }
 
+  /** How many threads were started so far: what was sent to one is lost once another answers. */
+  get starts(): number {
+    return this.startCount;
+  }
+
   /** The running thread (started if there is none). */
   get thread(): Worker {
     if (this.worker && !this.failure) return this.worker;
     this.failure = undefined;
+    this.startCount++;
     const worker = new Worker(this.script, {
       eval: true,
       workerData: { file: this.file, pragmas: this.pragmas, driver: require.resolve('better-sqlite3') },
@@ -48,9 +55,15 @@ export class SqliteThread<Answer> {
     return worker;
   }
 
+  /** Stops the thread: whatever still waits on it fails (what it had not committed is rolled back). */
   async close(): Promise<void> {
     const worker = this.worker;
     this.worker = undefined;
-    if (worker) await worker.terminate();
+    if (!worker) return;
+    if (!this.failure) {
+      this.failure = new Error(`${this.label} was closed`);
+      this.onStop(this.failure);
+    }
+    await worker.terminate();
   }
 }

@@ -189,4 +189,60 @@ describe('read model generations (embedded)', () => {
       await reads.close();
     }
   });
+
+  it('keeps the commits of two generations written behind at once apart (one writer thread, messages interleaved)', async () => {
+    await seed(events, 1500);
+    const file = join(dir, 'read-models.sqlite');
+    const reads = new SqliteReadStore(file, READ_MODEL_SCHEMA, { retireAfterMs: 60_000 });
+    try {
+      const [a, b] = await Promise.all([
+        rebuildReadModels(events, reads, LEDGER_PROJECTIONS, { batchSize: 700, maxDocs: 1200 }),
+        rebuildReadModels(events, reads, LEDGER_PROJECTIONS, { batchSize: 1100, maxDocs: 900 }),
+      ]);
+      expect(a.generation).not.toBe(b.generation);
+      const db = new Database(file, { readonly: true });
+      try {
+        for (const generation of [a.generation, b.generation]) {
+          const allocations = db.prepare(`SELECT COUNT(*) AS n FROM rm_g${generation}_allocations`).get() as { n: number };
+          expect(allocations.n).toBe(1500);
+          const totals = db.prepare(`SELECT doc FROM rm_g${generation}_fundingTotals WHERE id = 'ID:2026'`).get() as { doc: string };
+          expect(JSON.parse(totals.doc)).toMatchObject({ allocationCount: 1500, workerMonths: 15_000 });
+        }
+      } finally {
+        db.close();
+      }
+    } finally {
+      await reads.close();
+    }
+  }, 60_000);
+
+  it('fails a rebuild whose writer thread stops during a commit, writing none of that commit', async () => {
+    await seed(events, 1500);
+    const file = join(dir, 'read-models.sqlite');
+    const reads = new SqliteReadStore(file, READ_MODEL_SCHEMA, { retireAfterMs: 0 });
+    try {
+      await new ProjectionRunner(events, () => reads.active(), LEDGER_PROJECTIONS, { batchSize: 1000 }).catchUp();
+      const active = (await reads.active()).generation;
+      // The thread stops once the first documents of the first commit have been handed to it.
+      const bulk = (reads as unknown as { bulk: { send(m: unknown): void; close(): Promise<void> } }).bulk;
+      const send = bulk.send.bind(bulk);
+      let sent = 0;
+      bulk.send = (message) => {
+        send(message);
+        if (++sent === 1) void bulk.close();
+      };
+      await expect(rebuildReadModels(events, reads, LEDGER_PROJECTIONS)).rejects.toThrow(/writer thread/);
+      expect((await reads.active()).generation).toBe(active);
+      const db = new Database(file, { readonly: true });
+      try {
+        const fresh = active + 1;
+        expect((db.prepare(`SELECT COUNT(*) AS n FROM rm_g${fresh}_allocations`).get() as { n: number }).n).toBe(0);
+        expect(db.prepare(`SELECT * FROM rm_g${fresh}_checkpoints`).all()).toEqual([]);
+      } finally {
+        db.close();
+      }
+    } finally {
+      await reads.close();
+    }
+  }, 60_000);
 });

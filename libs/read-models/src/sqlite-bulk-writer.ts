@@ -3,12 +3,16 @@ import { SqliteThread } from '@app/event-store';
 /** Documents of the next commit, serialized: [table, id, JSON of the document or null to delete it]. */
 export interface BulkRows {
   type: 'rows';
+  /** The commit they belong to (rows of several commits may arrive interleaved). */
+  commit: number;
   rows: Array<[string, string, string | null]>;
 }
 
-/** One projection's commit as the writer thread runs it: the rows sent since the last commit, and the checkpoint. */
+/** One projection's commit as the writer thread runs it: the rows sent with its number, and the checkpoint. */
 export interface BulkCommit {
   type: 'commit';
+  /** Writes the rows sent with this number. */
+  commit: number;
   /** The generation's checkpoints table. */
   checkpoints: string;
   projection: string;
@@ -46,13 +50,14 @@ const Database = require(workerData.driver);
 const db = new Database(workerData.file);
 for (const pragma of workerData.pragmas) db.pragma(pragma);
 let statements = new Map();
-let rows = [];
+const pending = new Map();
 const prepared = (sql) => {
   let s = statements.get(sql);
   if (!s) statements.set(sql, (s = db.prepare(sql)));
   return s;
 };
 function commit(m) {
+  const rows = pending.get(m.commit) || [];
   db.exec('BEGIN IMMEDIATE');
   try {
     if (m.expected !== undefined) {
@@ -76,7 +81,9 @@ function commit(m) {
 }
 parentPort.on('message', (m) => {
   if (m.type === 'rows') {
-    for (const row of m.rows) rows.push(row);
+    const rows = pending.get(m.commit);
+    if (rows) for (const row of m.rows) rows.push(row);
+    else pending.set(m.commit, m.rows);
     return;
   }
   try {
@@ -90,7 +97,7 @@ parentPort.on('message', (m) => {
   } catch (e) {
     parentPort.postMessage({ ok: false, name: e.name, message: e.message });
   } finally {
-    rows = [];
+    if (m.type === 'commit') pending.delete(m.commit);
   }
 });
 `;
@@ -105,6 +112,9 @@ export class SqliteBulkWriter {
   private readonly thread: SqliteThread<{ ok: true } | { ok: false; name: string; message: string }>;
   /** Answers awaited, in the order asked (the thread answers in order). */
   private readonly waiting: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
+  private commits = 0;
+  /** The thread (by its start count) each open commit's rows went to. */
+  private readonly threadOf = new Map<number, number>();
 
   constructor(file: string, pragmas: string[]) {
     this.thread = new SqliteThread(
@@ -123,16 +133,32 @@ export class SqliteBulkWriter {
     );
   }
 
+  /** A number for the next commit's rows and its commit message. */
+  nextCommit(): number {
+    const commit = ++this.commits;
+    void this.thread.thread;
+    this.threadOf.set(commit, this.thread.starts);
+    return commit;
+  }
+
   /**
-   * Hands over documents of the next commit (cloned into the thread: a few thousand at a time, so that
+   * Hands over documents of a commit (cloned into the thread: a few thousand at a time, so that
    * no one call holds the event loop long; 40,000 workers in one message took a second).
    */
   send(message: BulkRows): void {
+    // A thread that stopped took the rows sent before with it: its commit fails (run), none of it is written.
+    if (this.thread.stopped || this.threadOf.get(message.commit) !== this.thread.starts) return;
     this.thread.thread.postMessage(message);
   }
 
-  /** Runs the message after those sent before (a commit writes the rows sent since the last); resolves once it is done. */
+  /** Runs the message after those sent before (a commit writes the rows sent with its number); resolves once it is done. */
   run(message: BulkCommit | BulkExec): Promise<void> {
+    if (message.type === 'commit') {
+      const startedOn = this.threadOf.get(message.commit);
+      this.threadOf.delete(message.commit);
+      if (this.thread.stopped || startedOn !== this.thread.starts)
+        return Promise.reject(this.thread.stopped ?? new Error("the read models' writer thread stopped during a commit"));
+    }
     const worker = this.thread.thread;
     return new Promise<void>((resolve, reject) => {
       this.waiting.push({ resolve, reject });

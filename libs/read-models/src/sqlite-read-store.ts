@@ -509,23 +509,25 @@ class SqliteReadModels implements ReadModels {
     if (this.failedBehind) throw this.failedBehind;
     const stored = await this.projectionState(projection);
     if (expected !== undefined && !isExpectedState(stored, expected)) throw new ProjectionConflictError(projection, expected, stored);
+    const commit = writer.nextCommit();
     let rows: BulkRows['rows'] = [];
     for (const change of changes) {
       const doc = change.doc && (change.doc.id === change.id ? change.doc : { ...change.doc, id: change.id });
       rows.push([this.table(change.collection), change.id, doc ? JSON.stringify(doc) : null]);
       if (rows.length === ROWS_PER_MESSAGE) {
-        writer.send({ type: 'rows', rows });
+        writer.send({ type: 'rows', commit, rows });
         rows = [];
         // The event loop answers in between (a rebuild's last commit serializes every document).
         await new Promise((resolve) => setImmediate(resolve));
       }
     }
-    if (rows.length > 0) writer.send({ type: 'rows', rows });
+    if (rows.length > 0) writer.send({ type: 'rows', commit, rows });
     const state: ProjectionState = version === undefined ? { checkpoint } : { checkpoint, version };
     this.statesBehind.set(projection, state);
     const written = writer
       .run({
         type: 'commit',
+        commit,
         checkpoints: `rm_g${this.generation}_checkpoints`,
         projection,
         checkpoint,
