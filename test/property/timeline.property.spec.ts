@@ -71,7 +71,8 @@ function project(t: GeneratedTimeline): WorkerView {
     } as unknown as RecordedEvent;
     batch.apply([workersProjection], recorded);
   });
-  return batch.get('workers', WORKER_ID) as WorkerView;
+  // As the projector writes it: settled (the lapse month is worked out once the events are applied).
+  return batch.changes().find((c) => c.id === WORKER_ID)?.doc as WorkerView;
 }
 
 /** statusOfView answers ACTIVE where the decider says NEW (before any enrolment): compare on these three. */

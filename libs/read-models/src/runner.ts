@@ -12,6 +12,9 @@ import {
 /** Documents a projection of a live runner keeps in memory by default (the hot ones: totals, coverage, enrolment). */
 const DEFAULT_MAX_DOCS = 10_000;
 
+/** Pages of at least this many events give the event loop a turn after each projection. */
+const YIELD_BETWEEN_PROJECTIONS = 1_000;
+
 /** A runner that lost a race waits this long before reading the state again (the winner moves on meanwhile). */
 const CONFLICT_PAUSE_MS = 5;
 
@@ -167,13 +170,15 @@ export class ProjectionRunner {
       if (mine.length === 0) break;
       for (const [k, projection] of projections.entries()) {
         await this.apply(target, projection, units[k], mine);
-        // A long batch lets the process answer between projections and pages.
-        await new Promise((resolve) => setImmediate(resolve));
+        // A long page lets the process answer between projections (a rebuild's pages of 5,000 events).
+        if (mine.length >= YIELD_BETWEEN_PROJECTIONS) await new Promise((resolve) => setImmediate(resolve));
       }
       events += mine.length;
       last = mine[mine.length - 1].position;
       this.options.onRead?.(mine.length);
       if (end >= 0 || page.length < want || events >= batchSize || units.some((u) => u.dirtyCount >= maxDocs)) break;
+      // A long batch lets the process answer in between its pages.
+      await new Promise((resolve) => setImmediate(resolve));
     }
     return { events, last };
   }
