@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { makeNik } from '@app/domain';
-import { LEDGER_KEYS_STREAM, loadLedgerSecrets, mintToken, RAW_EVENT_STORE } from '@app/ledger';
+import { LEDGER_KEYS_STREAM, loadLedgerSecrets, mintToken, ProjectionService, RAW_EVENT_STORE } from '@app/ledger';
 import type { EventStore } from '@app/event-store';
 import { createApp } from '../../apps/api/src/app.factory';
 import { loadConfig } from '../../apps/api/src/config';
@@ -97,6 +97,9 @@ describe('the secrets of a ledger', () => {
   it('starts again with its own secrets: the enrolled NIK is still enrolled', async () => {
     const app = await createApp(loadConfig(env));
     await app.init();
+    // The projector of the restarted app catches up in the background: the query waits for it.
+    const head = await app.get<EventStore>(RAW_EVENT_STORE).headPosition();
+    expect(await app.get(ProjectionService).waitFor(head!, 10_000)).toBe(true);
     const http = request(app.getHttpServer());
     const found = await http
       .get('/api/v1/workers')
