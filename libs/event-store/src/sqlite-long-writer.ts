@@ -17,6 +17,9 @@ export interface PreparedWrite {
 /** A stream's revision and last hash, as the worker's transaction sees it; null when it has no events. */
 export type StreamHead = [revision: number, lastHash: string] | null;
 
+/** What the thread answers: the heads asked for, or how the write ended. */
+type LongWriterAnswer = { type: 'heads'; heads: StreamHead[] } | { type: 'end'; answer: LongWriteAnswer };
+
 /** How a long write ended in the worker. */
 export type LongWriteAnswer =
   | { ok: true; positions: Array<[index: number, position: number]> }
@@ -93,50 +96,34 @@ export interface LongWriteSession {
  * connection), inserts what the main thread sealed on them, a chunk at a time, and commits.
  */
 export class LongWriter {
-  private readonly thread: SqliteThread<{ type: 'heads'; heads: StreamHead[] } | { type: 'end'; answer: LongWriteAnswer }>;
-  /** Answers awaited, in the order asked (the worker answers in order). */
-  private readonly waiting: Array<{ type: 'heads' | 'end'; resolve: (value: never) => void; reject: (error: Error) => void }> = [];
+  private readonly thread: SqliteThread<LongWriterAnswer>;
 
   constructor(file: string, pragmas: string[]) {
-    const stop = (error: Error) => {
-      for (const waiting of this.waiting.splice(0)) waiting.reject(error);
-    };
-    this.thread = new SqliteThread(
-      SCRIPT,
-      file,
-      pragmas,
-      "the ledger's writer thread",
-      (m) => {
-        const waiting = this.waiting.shift();
-        if (!waiting || waiting.type !== m.type) {
-          // Nothing it says can be trusted now: the next long write gets a new thread.
-          stop(new Error(`the ledger's writer thread answered ${m.type} out of turn`));
-          return void this.thread.close();
-        }
-        waiting.resolve((m.type === 'heads' ? m.heads : m.answer) as never);
-      },
-      stop,
-    );
+    this.thread = new SqliteThread(SCRIPT, file, pragmas, "the ledger's writer thread");
   }
 
   begin(): LongWriteSession {
     const worker = this.thread.thread;
     worker.postMessage({ type: 'begin' });
     return {
-      heads: (names) => this.ask<StreamHead[]>(worker, 'heads', { type: 'heads', names }),
+      heads: async (names) => (await this.ask(worker, 'heads', { type: 'heads', names })).heads,
       send: (writes) => worker.postMessage({ type: 'writes', writes }),
-      commit: () => this.ask<LongWriteAnswer>(worker, 'end', { type: 'commit' }),
+      commit: async () => (await this.ask(worker, 'end', { type: 'commit' })).answer,
       abort: () => worker.postMessage({ type: 'abort' }),
     };
   }
 
-  private ask<T>(worker: Worker, type: 'heads' | 'end', message: unknown): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const stopped = this.thread.stopped;
-      if (stopped) return reject(stopped);
-      this.waiting.push({ type, resolve: resolve as (value: never) => void, reject });
-      worker.postMessage(message);
-    });
+  private async ask<T extends LongWriterAnswer['type']>(
+    worker: Worker,
+    type: T,
+    message: unknown,
+  ): Promise<Extract<LongWriterAnswer, { type: T }>> {
+    const answer = await this.thread.ask(worker, message);
+    if (answer.type === type) return answer as Extract<LongWriterAnswer, { type: T }>;
+    // Nothing it says can be trusted now: the next long write gets a new thread.
+    const error = new Error(`the ledger's writer thread answered ${answer.type} out of turn`);
+    await this.thread.fail(error);
+    throw error;
   }
 
   close(): Promise<void> {

@@ -1,3 +1,4 @@
+import type { Worker } from 'node:worker_threads';
 import { SqliteThread } from '@app/event-store';
 
 /** Documents of the next commit, serialized: [table, id, JSON of the document or null to delete it]. */
@@ -110,34 +111,18 @@ parentPort.on('message', (m) => {
  */
 export class SqliteBulkWriter {
   private readonly thread: SqliteThread<{ ok: true } | { ok: false; name: string; message: string }>;
-  /** Answers awaited, in the order asked (the thread answers in order). */
-  private readonly waiting: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
   private commits = 0;
-  /** The thread (by its start count) each open commit's rows went to. */
-  private readonly threadOf = new Map<number, number>();
+  /** The thread each open commit's rows went to. */
+  private readonly writing = new Map<number, Worker>();
 
   constructor(file: string, pragmas: string[]) {
-    this.thread = new SqliteThread(
-      SCRIPT,
-      file,
-      pragmas,
-      "the read models' writer thread",
-      (m) => {
-        const waiting = this.waiting.shift();
-        if (m.ok) waiting?.resolve();
-        else waiting?.reject(new BulkWriteError(m.name, m.message));
-      },
-      (error) => {
-        for (const waiting of this.waiting.splice(0)) waiting.reject(error);
-      },
-    );
+    this.thread = new SqliteThread(SCRIPT, file, pragmas, "the read models' writer thread");
   }
 
   /** A number for the next commit's rows and its commit message. */
   nextCommit(): number {
     const commit = ++this.commits;
-    void this.thread.thread;
-    this.threadOf.set(commit, this.thread.starts);
+    this.writing.set(commit, this.thread.thread);
     return commit;
   }
 
@@ -146,24 +131,19 @@ export class SqliteBulkWriter {
    * no one call holds the event loop long; 40,000 workers in one message took a second).
    */
   send(message: BulkRows): void {
-    // A thread that stopped took the rows sent before with it: its commit fails (run), none of it is written.
-    if (this.thread.stopped || this.threadOf.get(message.commit) !== this.thread.starts) return;
-    this.thread.thread.postMessage(message);
+    const worker = this.writing.get(message.commit);
+    // A thread that stopped took the rows sent before with it: the commit fails (run), none of it is written.
+    if (worker && this.thread.alive(worker)) worker.postMessage(message);
   }
 
   /** Runs the message after those sent before (a commit writes the rows sent with its number); resolves once it is done. */
-  run(message: BulkCommit | BulkExec): Promise<void> {
-    if (message.type === 'commit') {
-      const startedOn = this.threadOf.get(message.commit);
-      this.threadOf.delete(message.commit);
-      if (this.thread.stopped || startedOn !== this.thread.starts)
-        return Promise.reject(this.thread.stopped ?? new Error("the read models' writer thread stopped during a commit"));
-    }
-    const worker = this.thread.thread;
-    return new Promise<void>((resolve, reject) => {
-      this.waiting.push({ resolve, reject });
-      worker.postMessage(message);
-    });
+  async run(message: BulkCommit | BulkExec): Promise<void> {
+    // A commit goes to the thread its rows went to (and fails if that one stopped).
+    const worker = message.type === 'commit' ? this.writing.get(message.commit) : this.thread.thread;
+    if (message.type === 'commit') this.writing.delete(message.commit);
+    if (!worker) throw new Error(`commit ${(message as BulkCommit).commit} was not opened with nextCommit`);
+    const answer = await this.thread.ask(worker, message);
+    if (!answer.ok) throw new BulkWriteError(answer.name, answer.message);
   }
 
   close(): Promise<void> {
