@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NewEvent } from '@app/event-store';
+import * as envelope from './envelope';
 import type { LedgerSecrets } from './ledger-secrets';
 import { PersonalDataService } from './personal-data';
 import { SqliteKeyStore } from './sqlite-key-store';
@@ -37,8 +38,11 @@ describe('personal data: the data keys a process keeps in memory', () => {
   it('opens nothing once another process erased the worker, though the key was kept from an earlier read', async () => {
     const sealed = [(await service.encryptPersonal(enrolment('w1'), 'w1')).data.personal];
     const kept = [(await service.encryptPersonal(enrolment('w2'), 'w2')).data.personal];
-    // Read twice: the second answer comes from the kept key.
+    // Read twice: the second answer comes from the kept key (unwrapped once, when it was made).
+    const unwrap = jest.spyOn(envelope, 'unwrapDataKey');
     for (let i = 0; i < 2; i++) expect(await service.open('w1', sealed)).toEqual({ nik: '5303014701850002', fullName: 'Maria' });
+    expect(unwrap).not.toHaveBeenCalled();
+    unwrap.mockRestore();
 
     await elsewhere.destroy('w1', '2026-02-01T00:00:00.000Z');
 
